@@ -1,0 +1,11 @@
+//! Domain types and rules of oxforge: no I/O lives here.
+
+pub mod access;
+pub mod error;
+pub mod model;
+pub mod names;
+pub mod paging;
+pub mod scope;
+pub mod time;
+
+pub use error::{Error, ErrorKind, Result};

@@ -1,0 +1,213 @@
+//! The only place that runs `git` or touches repositories on disk.
+
+use oxforge_core::{Error, Result};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use tokio::io::AsyncWriteExt;
+use tokio::process::Command;
+
+/// Where bare repositories live: `<root>/<owner>/<name>.git`, all lower case.
+#[derive(Debug, Clone)]
+pub struct RepoRoot {
+    root: PathBuf,
+}
+
+/// Who an initial commit is attributed to.
+#[derive(Debug, Clone)]
+pub struct Signature {
+    pub name: String,
+    pub email: String,
+}
+
+fn git_error(what: &str, detail: impl std::fmt::Display) -> Error {
+    tracing::error!(%detail, "git {what} failed");
+    Error::internal(format!("git {what} failed"))
+}
+
+fn git() -> Command {
+    let mut c = Command::new("git");
+    // Keep the user's and the system's git configuration out of server operations.
+    c.env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .stdin(Stdio::null())
+        .kill_on_drop(true);
+    c
+}
+
+async fn run(cmd: &mut Command, what: &str, input: Option<&[u8]>) -> Result<String> {
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    if input.is_some() {
+        cmd.stdin(Stdio::piped());
+    }
+    let mut child = cmd.spawn().map_err(|e| git_error(what, e))?;
+    if let Some(data) = input {
+        if let Some(mut stdin) = child.stdin.take() {
+            stdin
+                .write_all(data)
+                .await
+                .map_err(|e| git_error(what, e))?;
+        }
+    }
+    let out = child
+        .wait_with_output()
+        .await
+        .map_err(|e| git_error(what, e))?;
+    if !out.status.success() {
+        return Err(git_error(what, String::from_utf8_lossy(&out.stderr).trim()));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+impl RepoRoot {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        RepoRoot { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The directory of `owner/name`. Both must already have passed the name rules,
+    /// which exclude separators and `..`.
+    pub fn path(&self, owner: &str, name: &str) -> PathBuf {
+        self.root
+            .join(owner.to_ascii_lowercase())
+            .join(format!("{}.git", name.to_ascii_lowercase()))
+    }
+
+    pub async fn exists(&self, owner: &str, name: &str) -> bool {
+        tokio::fs::try_exists(self.path(owner, name))
+            .await
+            .unwrap_or(false)
+    }
+
+    /// Creates an empty bare repository whose HEAD points at `branch`.
+    pub async fn init_bare(
+        &self,
+        owner: &str,
+        name: &str,
+        branch: &str,
+        object_format: &str,
+    ) -> Result<PathBuf> {
+        let path = self.path(owner, name);
+        if let Some(parent) = path.parent() {
+            tokio::fs::create_dir_all(parent)
+                .await
+                .map_err(|e| git_error("init", e))?;
+        }
+        let mut cmd = git();
+        cmd.arg("init")
+            .arg("--bare")
+            .arg("--quiet")
+            .arg(format!("--initial-branch={branch}"))
+            .arg(format!("--object-format={object_format}"))
+            .arg(&path);
+        run(&mut cmd, "init", None).await?;
+        Ok(path)
+    }
+
+    /// Writes one commit holding `files` on `branch` without a work tree.
+    pub async fn initial_commit(
+        &self,
+        path: &Path,
+        branch: &str,
+        files: &[(String, String)],
+        author: &Signature,
+        message: &str,
+    ) -> Result<String> {
+        let mut tree = String::new();
+        for (name, content) in files {
+            let mut cmd = git();
+            cmd.arg("--git-dir")
+                .arg(path)
+                .args(["hash-object", "-w", "--stdin"]);
+            let sha = run(&mut cmd, "hash-object", Some(content.as_bytes())).await?;
+            tree.push_str(&format!("100644 blob {sha}\t{name}\n"));
+        }
+        let mut cmd = git();
+        cmd.arg("--git-dir").arg(path).arg("mktree");
+        let tree_sha = run(&mut cmd, "mktree", Some(tree.as_bytes())).await?;
+        let mut cmd = git();
+        cmd.arg("--git-dir")
+            .arg(path)
+            .args(["commit-tree", &tree_sha, "-m", message])
+            .env("GIT_AUTHOR_NAME", &author.name)
+            .env("GIT_AUTHOR_EMAIL", &author.email)
+            .env("GIT_COMMITTER_NAME", &author.name)
+            .env("GIT_COMMITTER_EMAIL", &author.email);
+        let commit = run(&mut cmd, "commit-tree", None).await?;
+        let mut cmd = git();
+        cmd.arg("--git-dir").arg(path).args([
+            "update-ref",
+            &format!("refs/heads/{branch}"),
+            &commit,
+        ]);
+        run(&mut cmd, "update-ref", None).await?;
+        Ok(commit)
+    }
+
+    /// Points HEAD at `branch`.
+    pub async fn set_head(&self, path: &Path, branch: &str) -> Result<()> {
+        let mut cmd = git();
+        cmd.arg("--git-dir").arg(path).args([
+            "symbolic-ref",
+            "HEAD",
+            &format!("refs/heads/{branch}"),
+        ]);
+        run(&mut cmd, "symbolic-ref", None).await.map(|_| ())
+    }
+
+    /// Whether `branch` exists in the repository.
+    pub async fn has_branch(&self, path: &Path, branch: &str) -> bool {
+        let mut cmd = git();
+        cmd.arg("--git-dir").arg(path).args([
+            "show-ref",
+            "--verify",
+            "--quiet",
+            &format!("refs/heads/{branch}"),
+        ]);
+        run(&mut cmd, "show-ref", None).await.is_ok()
+    }
+
+    pub async fn remove(&self, owner: &str, name: &str) -> Result<()> {
+        let path = self.path(owner, name);
+        match tokio::fs::remove_dir_all(&path).await {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(git_error("remove", e)),
+        }
+    }
+
+    pub async fn rename(&self, owner: &str, from: &str, to: &str) -> Result<()> {
+        tokio::fs::rename(self.path(owner, from), self.path(owner, to))
+            .await
+            .map_err(|e| git_error("rename", e))
+    }
+
+    /// Bytes used by the repository directory (Gitea reports this, in KiB, as `size`).
+    pub async fn disk_size(&self, path: &Path) -> u64 {
+        let path = path.to_path_buf();
+        tokio::task::spawn_blocking(move || dir_size(&path))
+            .await
+            .unwrap_or(0)
+    }
+}
+
+fn dir_size(path: &Path) -> u64 {
+    let mut total = 0;
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            match entry.metadata() {
+                Ok(m) if m.is_dir() => stack.push(entry.path()),
+                Ok(m) => total += m.len(),
+                Err(_) => {}
+            }
+        }
+    }
+    total
+}

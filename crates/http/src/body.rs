@@ -1,0 +1,54 @@
+//! Request bodies as Gitea's binder takes them: JSON or url-encoded form, size-limited.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::extract::{FromRequest, Request};
+use axum::http::header;
+use oxforge_core::{Error, ErrorKind};
+use serde::de::DeserializeOwned;
+
+/// A decoded request body.
+pub struct Body<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, st: &AppState) -> Result<Self, Self::Rejection> {
+        let ctype = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let bytes = axum::body::to_bytes(req.into_body(), st.cfg.max_body_bytes)
+            .await
+            .map_err(|_| {
+                Error::new(
+                    ErrorKind::PayloadTooLarge,
+                    format!("request body larger than {} bytes", st.cfg.max_body_bytes),
+                )
+            })?;
+        let is_form = ctype.starts_with("application/x-www-form-urlencoded");
+        let is_json = ctype.is_empty() || ctype.contains("json");
+        if !is_form && !is_json {
+            return Err(Error::new(
+                ErrorKind::UnsupportedMediaType,
+                format!("Unsupported Content-Type: {ctype}"),
+            )
+            .into());
+        }
+        let value = if is_form {
+            serde_urlencoded::from_bytes(&bytes)
+                .map_err(|e| Error::validation(format!("invalid form body: {e}")))?
+        } else {
+            let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+                b"{}"
+            } else {
+                &bytes
+            };
+            serde_json::from_slice(text)
+                .map_err(|e| Error::validation(format!("invalid JSON body: {e}")))?
+        };
+        Ok(Body(value))
+    }
+}

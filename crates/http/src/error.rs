@@ -1,0 +1,95 @@
+//! Rendering of the one error type. A handler's `Err` becomes a bodiless response that
+//! carries the error; `render_errors` (which knows ROOT_URL) writes the JSON body.
+
+use crate::state::AppState;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use oxforge_core::{Error, ErrorKind};
+
+pub struct ApiError(pub Error);
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        ApiError(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.0.kind.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut res = status.into_response();
+        res.extensions_mut().insert(self.0);
+        res
+    }
+}
+
+/// Writes `{"message","url"}` for every error response produced below it.
+pub async fn render_errors(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    if let Some(err) = res.extensions_mut().remove::<Error>() {
+        let body = error_body(&err, &st.cfg.swagger_url());
+        let mut out = (res.status(), axum::Json(body)).into_response();
+        for (k, v) in res.headers() {
+            if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {
+                out.headers_mut().append(k.clone(), v.clone());
+            }
+        }
+        return out;
+    }
+    res
+}
+
+#[derive(serde::Serialize)]
+pub struct ErrorBody {
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+    /// Present (possibly null) on not-found answers only, as in Gitea.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<Option<Vec<String>>>,
+}
+
+pub fn error_body(err: &Error, swagger_url: &str) -> ErrorBody {
+    ErrorBody {
+        message: if err.kind == ErrorKind::Internal {
+            // Details stay in the log.
+            "internal server error".to_string()
+        } else {
+            err.message.clone()
+        },
+        url: (!err.omit_url).then(|| swagger_url.to_string()),
+        errors: (err.kind == ErrorKind::NotFound).then(|| err.errors.clone()),
+    }
+}
+
+/// Answers unknown API paths with a JSON 404.
+pub async fn not_found() -> ApiError {
+    ApiError(Error::not_found())
+}
+
+pub async fn method_not_allowed() -> ApiError {
+    ApiError(Error::new(
+        ErrorKind::MethodNotAllowed,
+        "method not allowed",
+    ))
+}
+
+/// `X-Content-Type-Options` and Gitea's cache headers on every API answer.
+pub async fn api_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static(
+            "max-age=0, private, must-revalidate, no-transform",
+        ));
+    res
+}

@@ -1,0 +1,234 @@
+//! `/admin/users...`: site administrators only.
+
+use super::repos::create_for;
+use crate::auth::Caller;
+use crate::body::Body;
+use crate::error::ApiResult;
+use crate::paging::{list_headers, optional_paging, query_value};
+use crate::state::AppState;
+use crate::views::repo::RepoJson;
+use crate::views::user::{user_json, UserJson, UserView};
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, patch, post};
+use axum::{Json, Router};
+use oxforge_core::model::{User, Visibility};
+use oxforge_core::Error;
+use oxforge_service::accounts::{CreateUser, EditUser};
+use oxforge_store::{UserFilter, UserUpdate};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/users", get(list).post(create))
+        .route("/admin/users/{username}", patch(edit).delete(remove))
+        .route("/admin/users/{username}/repos", post(create_repo))
+}
+
+async fn target(st: &AppState, name: &str) -> ApiResult<User> {
+    Ok(st.svc.store.user_by_name(name).await?.ok_or_else(|| {
+        Error::not_found_msg(format!("user redirect does not exist [name: {name}]"))
+    })?)
+}
+
+fn parse_visibility(v: Option<&str>) -> ApiResult<Option<Visibility>> {
+    match v {
+        None => Ok(None),
+        Some(s) => Visibility::parse(s)
+            .map(Some)
+            .ok_or_else(|| Error::validation("[Visibility]: In").into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CreateUserOption {
+    username: Option<String>,
+    email: Option<String>,
+    password: Option<String>,
+    full_name: Option<String>,
+    login_name: Option<String>,
+    source_id: Option<i64>,
+    must_change_password: Option<bool>,
+    restricted: Option<bool>,
+    visibility: Option<String>,
+    created_at: Option<String>,
+    send_notify: Option<bool>,
+}
+
+async fn create(
+    State(st): State<AppState>,
+    caller: Caller,
+    Body(o): Body<CreateUserOption>,
+) -> ApiResult<(StatusCode, Json<UserJson>)> {
+    caller.require_admin()?;
+    let username = o.username.unwrap_or_default();
+    if username.is_empty() {
+        return Err(Error::validation("[Username]: Required").into());
+    }
+    let email = o.email.unwrap_or_default();
+    if email.is_empty() {
+        return Err(Error::validation("[Email]: Required").into());
+    }
+    if o.source_id.unwrap_or(0) != 0 {
+        return Err(Error::validation("login source does not exist").into());
+    }
+    let created_unix = match o.created_at.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => Some(
+            oxforge_core::time::parse_rfc3339(s)
+                .ok_or_else(|| Error::validation("[CreatedAt]: must be an RFC 3339 time"))?,
+        ),
+        None => None,
+    };
+    let _ = o.send_notify; // No mailer: accepted and ignored, as Gitea without mail set up.
+    let user = st
+        .svc
+        .create_user(CreateUser {
+            username,
+            email,
+            password: o.password.unwrap_or_default(),
+            full_name: o.full_name.unwrap_or_default(),
+            login_name: o.login_name.unwrap_or_default(),
+            source_id: 0,
+            // Gitea's default for admin-created accounts.
+            must_change_password: o.must_change_password.unwrap_or(true),
+            is_admin: false,
+            restricted: o.restricted.unwrap_or(false),
+            visibility: parse_visibility(o.visibility.as_deref())?.unwrap_or_default(),
+            created_unix,
+        })
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(user_json(&st.cfg, &user, UserView::Full)),
+    ))
+}
+
+async fn list(
+    State(st): State<AppState>,
+    caller: Caller,
+    OriginalUri(uri): OriginalUri,
+) -> ApiResult<(HeaderMap, Json<Vec<UserJson>>)> {
+    caller.require_admin()?;
+    let filter = UserFilter {
+        login_name: query_value(&uri, "login_name").filter(|s| !s.is_empty()),
+        source_id: query_value(&uri, "source_id").and_then(|v| v.parse().ok()),
+        ..Default::default()
+    };
+    let paging = optional_paging(&st.cfg, &uri, "page");
+    let (users, total) = st.svc.store.search_users(&filter, paging).await?;
+    let out = users
+        .iter()
+        .map(|u| user_json(&st.cfg, u, UserView::Full))
+        .collect();
+    Ok((list_headers(&st.cfg, &uri, total, paging, true), Json(out)))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct EditUserOption {
+    email: Option<String>,
+    password: Option<String>,
+    full_name: Option<String>,
+    login_name: Option<String>,
+    source_id: Option<i64>,
+    must_change_password: Option<bool>,
+    admin: Option<bool>,
+    active: Option<bool>,
+    prohibit_login: Option<bool>,
+    restricted: Option<bool>,
+    visibility: Option<String>,
+    location: Option<String>,
+    website: Option<String>,
+    description: Option<String>,
+    allow_create_organization: Option<bool>,
+    allow_git_hook: Option<bool>,
+    allow_import_local: Option<bool>,
+    max_repo_creation: Option<i64>,
+}
+
+async fn edit(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(name): Path<String>,
+    Body(o): Body<EditUserOption>,
+) -> ApiResult<Json<UserJson>> {
+    caller.require_admin()?;
+    let user = target(&st, &name).await?;
+    if o.location
+        .as_deref()
+        .is_some_and(|s| s.chars().count() > 50)
+    {
+        return Err(Error::validation("[Location]: MaxSize").into());
+    }
+    if o.description
+        .as_deref()
+        .is_some_and(|s| s.chars().count() > 255)
+    {
+        return Err(Error::validation("[Description]: MaxSize").into());
+    }
+    if o.website
+        .as_deref()
+        .is_some_and(|s| s.chars().count() > 255)
+    {
+        return Err(Error::validation("[Website]: MaxSize").into());
+    }
+    let fields = UserUpdate {
+        full_name: o.full_name,
+        login_name: o.login_name.filter(|s| !s.is_empty()),
+        source_id: o.source_id,
+        must_change_password: o.must_change_password,
+        is_admin: o.admin,
+        is_active: o.active,
+        prohibit_login: o.prohibit_login,
+        restricted: o.restricted,
+        visibility: parse_visibility(o.visibility.as_deref())?,
+        location: o.location,
+        website: o.website,
+        description: o.description,
+        allow_create_organization: o.allow_create_organization,
+        allow_git_hook: o.allow_git_hook,
+        allow_import_local: o.allow_import_local,
+        max_repo_creation: o.max_repo_creation,
+        ..Default::default()
+    };
+    let updated = st
+        .svc
+        .edit_user(
+            &user,
+            EditUser {
+                email: o.email,
+                password: o.password,
+                fields,
+            },
+        )
+        .await?;
+    Ok(Json(user_json(&st.cfg, &updated, UserView::Full)))
+}
+
+async fn remove(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(name): Path<String>,
+    OriginalUri(uri): OriginalUri,
+) -> ApiResult<StatusCode> {
+    let me = caller.require_admin()?;
+    let user = target(&st, &name).await?;
+    if user.id == me.id {
+        return Err(Error::validation("you cannot delete yourself").into());
+    }
+    let purge = query_value(&uri, "purge").is_some_and(|v| v == "true" || v == "1");
+    st.svc.delete_user(&user, purge).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn create_repo(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(name): Path<String>,
+    body: Body<serde_json::Value>,
+) -> ApiResult<(StatusCode, Json<RepoJson>)> {
+    let me = caller.require_admin()?.clone();
+    let owner = target(&st, &name).await?;
+    create_for(&st, &caller, &me, &owner, body).await
+}

@@ -1,0 +1,62 @@
+//! The route table. Each group carries the token-scope categories Gitea requires of it.
+
+mod admin;
+mod misc;
+mod repos;
+mod tokens;
+mod users;
+
+use crate::auth::authenticate;
+use crate::error::{api_headers, method_not_allowed, not_found, render_errors};
+use crate::scope::require_scopes;
+use crate::state::AppState;
+use axum::http::{HeaderValue, Request};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::get;
+use axum::Router;
+use oxforge_core::scope::Category;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+static USER: &[Category] = &[Category::User];
+static USER_REPO: &[Category] = &[Category::User, Category::Repository];
+static REPO: &[Category] = &[Category::Repository];
+static ADMIN: &[Category] = &[Category::Admin];
+
+fn group(st: &AppState, cats: &'static [Category], r: Router<AppState>) -> Router<AppState> {
+    r.route_layer(from_fn_with_state(cats, require_scopes))
+        .with_state(st.clone())
+}
+
+pub fn build(st: AppState) -> Router {
+    let api = Router::new()
+        .merge(misc::routes())
+        .merge(group(&st, USER, users::routes().merge(tokens::routes())))
+        .merge(group(&st, USER_REPO, repos::user_routes()))
+        .merge(group(&st, REPO, repos::routes()))
+        .merge(group(&st, ADMIN, admin::routes()))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(from_fn_with_state(st.clone(), authenticate))
+        .layer(from_fn_with_state(st.clone(), render_errors))
+        .layer(from_fn(api_headers))
+        .with_state(st.clone());
+
+    let x_request_id = axum::http::HeaderName::from_static("x-request-id");
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/api/v1", get(not_found))
+        .layer(
+            // Log the path only: queries may carry tokens.
+            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v: &HeaderValue| v.to_str().ok())
+                    .unwrap_or("");
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), id = %id)
+            }),
+        )
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+}

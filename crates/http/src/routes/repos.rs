@@ -1,0 +1,566 @@
+//! Repositories: create, read, edit, delete, list and search.
+
+use super::users::visible_user;
+use crate::auth::Caller;
+use crate::body::Body;
+use crate::error::ApiResult;
+use crate::paging::{list_headers, paging, query_value};
+use crate::state::AppState;
+use crate::views::repo::{repo_json, RepoJson};
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::routing::get;
+use axum::{Json, Router};
+use oxforge_core::access::{repo_access, AccessMode, Viewer};
+use oxforge_core::model::{RepoSettings, RepoWithOwner, User, Visibility};
+use oxforge_core::Error;
+use oxforge_service::repos::{CreateRepo, EditRepo};
+use oxforge_store::{RepoFilter, RepoOrder, SearchMode};
+use serde::{Deserialize, Serialize};
+
+/// Routes Gitea guards with both `user` and `repository` scopes.
+pub fn user_routes() -> Router<AppState> {
+    Router::new()
+        .route("/user/repos", get(list_mine).post(create_mine))
+        .route("/users/{username}/repos", get(list_of_user))
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/repos/search", get(search))
+        .route(
+            "/repos/{owner}/{repo}",
+            get(get_one).patch(edit).delete(remove),
+        )
+        .route("/repositories/{id}", get(get_by_id))
+}
+
+/// Looks a repository up for the caller: 404 when they may not see it, and Gitea's 403
+/// when a `public-only` token reaches for a private one.
+pub async fn load_repo(
+    st: &AppState,
+    caller: &Caller,
+    owner: &str,
+    name: &str,
+) -> ApiResult<(RepoWithOwner, AccessMode)> {
+    let viewer = Viewer {
+        public_only: false,
+        ..caller.viewer()
+    };
+    let (r, mode) = st.svc.repo_for(&viewer, owner, name).await?;
+    check_public_only(caller, &r)?;
+    Ok((r, mode))
+}
+
+fn check_public_only(caller: &Caller, r: &RepoWithOwner) -> ApiResult<()> {
+    if caller.is_public_only() && (r.repo.is_private || r.owner.visibility != Visibility::Public) {
+        return Err(Error::forbidden("token scope is limited to public repos").into());
+    }
+    Ok(())
+}
+
+fn json_list(st: &AppState, caller: &Caller, list: &[RepoWithOwner]) -> Vec<RepoJson> {
+    let viewer = caller.viewer();
+    list.iter()
+        .map(|r| repo_json(&st.cfg, caller, r, repo_access(&viewer, r)))
+        .collect()
+}
+
+/// Go's `FormBool`.
+fn form_bool(v: &str) -> bool {
+    matches!(v, "1" | "t" | "T" | "TRUE" | "true" | "True") || v.eq_ignore_ascii_case("on")
+}
+
+fn bool_param(uri: &Uri, key: &str) -> Option<bool> {
+    query_value(uri, key).map(|v| form_bool(&v))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CreateRepoOption {
+    name: Option<String>,
+    description: Option<String>,
+    private: Option<bool>,
+    auto_init: Option<bool>,
+    template: Option<bool>,
+    default_branch: Option<String>,
+    readme: Option<String>,
+    object_format_name: Option<String>,
+    gitignores: Option<String>,
+    license: Option<String>,
+    issue_labels: Option<String>,
+    trust_model: Option<String>,
+}
+
+impl CreateRepoOption {
+    fn into_create(self) -> ApiResult<CreateRepo> {
+        let name = self.name.unwrap_or_default();
+        if name.is_empty() {
+            return Err(Error::validation("[Name]: Required").into());
+        }
+        if self.gitignores.as_deref().is_some_and(|g| !g.is_empty()) {
+            return Err(Error::validation("gitignore templates are not available").into());
+        }
+        if self.license.as_deref().is_some_and(|l| !l.is_empty()) {
+            return Err(Error::validation("license templates are not available").into());
+        }
+        if self.issue_labels.as_deref().is_some_and(|l| !l.is_empty()) {
+            return Err(Error::validation("label templates are not available").into());
+        }
+        if let Some(tm) = self.trust_model.as_deref() {
+            if !matches!(
+                tm,
+                "" | "default" | "collaborator" | "committer" | "collaboratorcommitter"
+            ) {
+                return Err(Error::validation("[TrustModel]: In").into());
+            }
+        }
+        Ok(CreateRepo {
+            name,
+            description: self.description.unwrap_or_default(),
+            private: self.private.unwrap_or(false),
+            auto_init: self.auto_init.unwrap_or(false),
+            template: self.template.unwrap_or(false),
+            default_branch: self.default_branch.unwrap_or_default(),
+            readme: if self.auto_init.unwrap_or(false) {
+                self.readme.unwrap_or_default()
+            } else {
+                String::new()
+            },
+            object_format_name: self.object_format_name.unwrap_or_default(),
+        })
+    }
+}
+
+/// Creates a repository for `owner` on behalf of `doer` (also used by the admin route).
+pub async fn create_for(
+    st: &AppState,
+    caller: &Caller,
+    doer: &User,
+    owner: &User,
+    opt: Body<serde_json::Value>,
+) -> ApiResult<(StatusCode, Json<RepoJson>)> {
+    let opt: CreateRepoOption = serde_json::from_value(opt.0)
+        .map_err(|e| Error::validation(format!("invalid body: {e}")))?;
+    let r = st.svc.create_repo(doer, owner, opt.into_create()?).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(repo_json(&st.cfg, caller, &r, AccessMode::Owner)),
+    ))
+}
+
+async fn create_mine(
+    State(st): State<AppState>,
+    caller: Caller,
+    body: Body<serde_json::Value>,
+) -> ApiResult<(StatusCode, Json<RepoJson>)> {
+    let me = caller.require_user()?;
+    if me.is_org() {
+        return Err(Error::validation("not allowed creating repository for organization").into());
+    }
+    create_for(&st, &caller, me, me, body).await
+}
+
+async fn list_mine(
+    State(st): State<AppState>,
+    caller: Caller,
+    OriginalUri(uri): OriginalUri,
+) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
+    let me = caller.require_user()?;
+    let filter = RepoFilter {
+        related_to: Some(me.id),
+        ..Default::default()
+    };
+    // Gogs clients never page this list: without page and limit it comes whole.
+    let p = (query_value(&uri, "page").is_some() || query_value(&uri, "limit").is_some())
+        .then(|| paging(&st.cfg, &uri));
+    let (list, total) = st.svc.search_repos(&caller.viewer(), &filter, p).await?;
+    Ok((
+        list_headers(&st.cfg, &uri, total, p, true),
+        Json(json_list(&st, &caller, &list)),
+    ))
+}
+
+async fn list_of_user(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(name): Path<String>,
+    OriginalUri(uri): OriginalUri,
+) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
+    let owner = visible_user(&st, &caller, &name).await?;
+    let filter = RepoFilter {
+        owner_id: Some(owner.id),
+        order: RepoOrder::Id,
+        ..Default::default()
+    };
+    let p = paging(&st.cfg, &uri);
+    let (list, total) = st
+        .svc
+        .search_repos(&caller.viewer(), &filter, Some(p))
+        .await?;
+    Ok((
+        list_headers(&st.cfg, &uri, total, Some(p), true),
+        Json(json_list(&st, &caller, &list)),
+    ))
+}
+
+#[derive(Serialize)]
+struct SearchResults {
+    ok: bool,
+    data: Vec<RepoJson>,
+}
+
+fn search_filter(uri: &Uri, caller: &Caller) -> ApiResult<RepoFilter> {
+    let mut f = RepoFilter::default();
+    let q = query_value(uri, "q")
+        .unwrap_or_default()
+        .trim()
+        .to_lowercase();
+    if bool_param(uri, "topic").unwrap_or(false) && !q.is_empty() {
+        f.topics = q
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        return Ok(f);
+    }
+    f.keywords = q
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if q.matches('/').count() == 1 {
+        if let Some((o, n)) = q.split_once('/') {
+            f.owner_and_name = Some((o.trim().to_string(), n.trim().to_string()));
+        }
+    }
+    f.include_description = bool_param(uri, "includeDesc").unwrap_or(false);
+    let uid = query_value(uri, "uid")
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|v| *v > 0);
+    let exclusive = bool_param(uri, "exclusive").unwrap_or(false);
+    if let Some(uid) = uid {
+        if exclusive {
+            f.owner_id = Some(uid);
+        } else {
+            f.related_to = Some(uid);
+        }
+    }
+    f.mode = match query_value(uri, "mode").as_deref() {
+        None | Some("") => SearchMode::Any,
+        Some("source") => SearchMode::Source,
+        Some("fork") => SearchMode::Fork,
+        Some("mirror") => SearchMode::Mirror,
+        Some("collaborative") => SearchMode::Collaborative,
+        Some(m) => return Err(Error::validation(format!("Invalid search mode: \"{m}\"")).into()),
+    };
+    if f.mode == SearchMode::Collaborative {
+        f.not_owned_by = uid;
+    }
+    let private = bool_param(uri, "private").unwrap_or(true);
+    f.public_only = !private || caller.viewer().sees_public_only();
+    f.is_private = bool_param(uri, "is_private");
+    f.is_template = bool_param(uri, "template");
+    f.is_archived = bool_param(uri, "archived");
+    f.priority_owner_id = query_value(uri, "priority_owner_id")
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|v| *v > 0);
+    let order = query_value(uri, "order").unwrap_or_default();
+    let descending = match order.as_str() {
+        "" | "asc" => false,
+        "desc" => true,
+        o => return Err(Error::validation(format!("Invalid sort order: \"{o}\"")).into()),
+    };
+    if let Some(sort) = query_value(uri, "sort").filter(|s| !s.is_empty()) {
+        f.order = match sort.as_str() {
+            "alpha" => RepoOrder::Alpha,
+            "created" => RepoOrder::Created,
+            "updated" => RepoOrder::Updated,
+            "size" | "git_size" | "lfs_size" => RepoOrder::Size,
+            "id" => RepoOrder::Id,
+            "stars" => RepoOrder::Stars,
+            "forks" => RepoOrder::Forks,
+            s => return Err(Error::validation(format!("Invalid sort mode: \"{s}\"")).into()),
+        };
+        f.descending = descending;
+    }
+    Ok(f)
+}
+
+async fn search(
+    State(st): State<AppState>,
+    caller: Caller,
+    OriginalUri(uri): OriginalUri,
+) -> ApiResult<(HeaderMap, Json<SearchResults>)> {
+    let filter = search_filter(&uri, &caller)?;
+    let p = paging(&st.cfg, &uri);
+    let (list, total) = st
+        .svc
+        .search_repos(&caller.viewer(), &filter, Some(p))
+        .await?;
+    Ok((
+        list_headers(&st.cfg, &uri, total, Some(p), true),
+        Json(SearchResults {
+            ok: true,
+            data: json_list(&st, &caller, &list),
+        }),
+    ))
+}
+
+async fn get_one(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((owner, repo)): Path<(String, String)>,
+) -> ApiResult<Json<RepoJson>> {
+    let (r, mode) = load_repo(&st, &caller, &owner, &repo).await?;
+    Ok(Json(repo_json(&st.cfg, &caller, &r, mode)))
+}
+
+async fn get_by_id(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<RepoJson>> {
+    caller.require_user()?;
+    let id: i64 = id.parse().map_err(|_| Error::not_found())?;
+    let viewer = Viewer {
+        public_only: false,
+        ..caller.viewer()
+    };
+    let (r, mode) = st.svc.repo_for_id(&viewer, id).await?;
+    check_public_only(&caller, &r)?;
+    Ok(Json(repo_json(&st.cfg, &caller, &r, mode)))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct EditRepoOption {
+    name: Option<String>,
+    description: Option<String>,
+    website: Option<String>,
+    private: Option<bool>,
+    template: Option<bool>,
+    archived: Option<bool>,
+    default_branch: Option<String>,
+    mirror_interval: Option<String>,
+    has_code: Option<bool>,
+    has_issues: Option<bool>,
+    has_wiki: Option<bool>,
+    has_pull_requests: Option<bool>,
+    has_projects: Option<bool>,
+    has_releases: Option<bool>,
+    has_packages: Option<bool>,
+    has_actions: Option<bool>,
+    projects_mode: Option<String>,
+    ignore_whitespace_conflicts: Option<bool>,
+    allow_merge_commits: Option<bool>,
+    allow_rebase: Option<bool>,
+    allow_rebase_explicit: Option<bool>,
+    allow_squash_merge: Option<bool>,
+    allow_fast_forward_only_merge: Option<bool>,
+    allow_rebase_update: Option<bool>,
+    allow_manual_merge: Option<bool>,
+    autodetect_manual_merge: Option<bool>,
+    default_delete_branch_after_merge: Option<bool>,
+    default_merge_style: Option<String>,
+    default_allow_maintainer_edit: Option<bool>,
+    enable_prune: Option<bool>,
+    internal_tracker: Option<InternalTrackerOption>,
+    external_tracker: Option<ExternalTrackerOption>,
+    external_wiki: Option<ExternalWikiOption>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+struct InternalTrackerOption {
+    enable_time_tracker: Option<bool>,
+    allow_only_contributors_to_track_time: Option<bool>,
+    enable_issue_dependencies: Option<bool>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+struct ExternalTrackerOption {
+    external_tracker_url: String,
+    external_tracker_format: String,
+    external_tracker_style: String,
+    external_tracker_regexp_pattern: String,
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+struct ExternalWikiOption {
+    external_wiki_url: String,
+}
+
+fn is_http_url(s: &str) -> bool {
+    (s.starts_with("http://") || s.starts_with("https://"))
+        && s.len() > 8
+        && !s.contains(char::is_whitespace)
+}
+
+impl EditRepoOption {
+    fn validate(&self) -> ApiResult<()> {
+        if let Some(pm) = &self.projects_mode {
+            if !matches!(pm.as_str(), "repo" | "owner" | "all") {
+                return Err(Error::validation("[ProjectsMode]: In").into());
+            }
+        }
+        if let Some(ms) = &self.default_merge_style {
+            if !matches!(
+                ms.as_str(),
+                "merge"
+                    | "rebase"
+                    | "rebase-merge"
+                    | "squash"
+                    | "fast-forward-only"
+                    | "manually-merged"
+            ) {
+                return Err(Error::validation("[DefaultMergeStyle]: In").into());
+            }
+        }
+        if let Some(t) = &self.external_tracker {
+            if !is_http_url(&t.external_tracker_url) {
+                return Err(Error::validation("Invalid external tracker URL").into());
+            }
+        }
+        if let Some(w) = &self.external_wiki {
+            if !is_http_url(&w.external_wiki_url) {
+                return Err(Error::validation("Invalid external wiki URL").into());
+            }
+        }
+        Ok(())
+    }
+
+    fn into_edit(self) -> EditRepo {
+        let o = &self;
+        let flags = [
+            o.has_code,
+            o.has_issues,
+            o.has_wiki,
+            o.has_pull_requests,
+            o.has_projects,
+            o.has_releases,
+            o.has_packages,
+            o.has_actions,
+            o.ignore_whitespace_conflicts,
+            o.allow_merge_commits,
+            o.allow_rebase,
+            o.allow_rebase_explicit,
+            o.allow_squash_merge,
+            o.allow_fast_forward_only_merge,
+            o.allow_rebase_update,
+            o.allow_manual_merge,
+            o.autodetect_manual_merge,
+            o.default_delete_branch_after_merge,
+            o.default_allow_maintainer_edit,
+            o.enable_prune,
+        ];
+        let (projects_mode, merge_style) = (o.projects_mode.clone(), o.default_merge_style.clone());
+        let (it, et, ew) = (
+            o.internal_tracker.clone(),
+            o.external_tracker.clone(),
+            o.external_wiki.clone(),
+        );
+        let settings = move |s: &mut RepoSettings| {
+            let slots: [&mut bool; 20] = [
+                &mut s.has_code,
+                &mut s.has_issues,
+                &mut s.has_wiki,
+                &mut s.has_pull_requests,
+                &mut s.has_projects,
+                &mut s.has_releases,
+                &mut s.has_packages,
+                &mut s.has_actions,
+                &mut s.ignore_whitespace_conflicts,
+                &mut s.allow_merge_commits,
+                &mut s.allow_rebase,
+                &mut s.allow_rebase_explicit,
+                &mut s.allow_squash_merge,
+                &mut s.allow_fast_forward_only_merge,
+                &mut s.allow_rebase_update,
+                &mut s.allow_manual_merge,
+                &mut s.autodetect_manual_merge,
+                &mut s.default_delete_branch_after_merge,
+                &mut s.default_allow_maintainer_edit,
+                &mut s.enable_prune,
+            ];
+            for (slot, v) in slots.into_iter().zip(flags) {
+                if let Some(v) = v {
+                    *slot = v;
+                }
+            }
+            if let Some(pm) = projects_mode {
+                s.projects_mode = pm;
+            }
+            if let Some(ms) = merge_style {
+                s.default_merge_style = ms;
+            }
+            if let Some(it) = it {
+                s.external_tracker_url.clear();
+                if let Some(v) = it.enable_time_tracker {
+                    s.enable_time_tracker = v;
+                }
+                if let Some(v) = it.allow_only_contributors_to_track_time {
+                    s.allow_only_contributors_to_track_time = v;
+                }
+                if let Some(v) = it.enable_issue_dependencies {
+                    s.enable_issue_dependencies = v;
+                }
+            }
+            if let Some(et) = et {
+                s.external_tracker_url = et.external_tracker_url;
+                s.external_tracker_format = et.external_tracker_format;
+                s.external_tracker_style = et.external_tracker_style;
+                s.external_tracker_regexp_pattern = et.external_tracker_regexp_pattern;
+            }
+            if let Some(ew) = ew {
+                s.external_wiki_url = ew.external_wiki_url;
+            }
+        };
+        EditRepo {
+            name: self.name,
+            description: self.description,
+            website: self.website,
+            private: self.private,
+            template: self.template,
+            archived: self.archived,
+            default_branch: self.default_branch,
+            settings: Some(Box::new(settings)),
+        }
+    }
+}
+
+async fn edit(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((owner, repo)): Path<(String, String)>,
+    Body(opt): Body<EditRepoOption>,
+) -> ApiResult<Json<RepoJson>> {
+    let (r, mode) = load_repo(&st, &caller, &owner, &repo).await?;
+    caller.require_user()?;
+    if mode < AccessMode::Admin {
+        return Err(Error::forbidden(
+            "user should be an owner or a collaborator with admin write of a repository",
+        )
+        .into());
+    }
+    opt.validate()?;
+    let edit = opt.into_edit();
+    let updated = st.svc.edit_repo(&r, edit).await?;
+    Ok(Json(repo_json(&st.cfg, &caller, &updated, mode)))
+}
+
+async fn remove(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((owner, repo)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let (r, mode) = load_repo(&st, &caller, &owner, &repo).await?;
+    caller.require_user()?;
+    if mode < AccessMode::Owner {
+        return Err(Error::forbidden("user should be the owner of the repo").into());
+    }
+    st.svc.delete_repo(&r).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,5 @@
+//! JSON shapes, one module per resource, mirroring Gitea's swagger definitions.
+
+pub mod repo;
+pub mod token;
+pub mod user;

@@ -1,0 +1,75 @@
+//! Wiring: configuration → store, git root, services → HTTP server.
+
+pub mod config;
+
+use config::Config;
+use oxforge_git::RepoRoot;
+use oxforge_http::{AppState, HttpConfig};
+use oxforge_service::{Services, Settings};
+use oxforge_store::{DbConfig, Store};
+use std::future::Future;
+use tokio::net::TcpListener;
+
+/// The Gitea version we answer to (Gitea SDKs gate features on it; they refuse < 1.11).
+pub const GITEA_COMPAT_VERSION: &str = "1.25.4";
+
+/// Opens the database (applying migrations) and the repository root.
+pub async fn open_services(cfg: &Config) -> Result<Services, String> {
+    if let config::DbType::Sqlite = cfg.db_type {
+        if let Some(dir) = cfg.db_path.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+    }
+    std::fs::create_dir_all(&cfg.repo_root)
+        .map_err(|e| format!("cannot create {}: {e}", cfg.repo_root.display()))?;
+    let store = Store::connect(&DbConfig {
+        url: cfg.database_url(),
+        max_connections: cfg.db_max_open_conns,
+    })
+    .await
+    .map_err(|e| e.message)?;
+    store.migrate().await.map_err(|e| e.message)?;
+    Ok(Services::new(
+        store,
+        RepoRoot::new(cfg.repo_root.clone()),
+        Settings {
+            default_branch: cfg.default_branch.clone(),
+            min_password_length: cfg.min_password_length,
+            force_private: cfg.force_private,
+            max_creation_limit: cfg.max_creation_limit,
+        },
+    ))
+}
+
+pub fn http_config(cfg: &Config, bound_port: u16) -> HttpConfig {
+    HttpConfig {
+        root_url: cfg.effective_root_url(bound_port),
+        domain: cfg.domain.clone(),
+        ssh_domain: cfg.ssh_domain.clone(),
+        ssh_port: cfg.ssh_port,
+        ssh_user: cfg.ssh_user.clone(),
+        default_paging_num: cfg.default_paging_num,
+        max_response_items: cfg.max_response_items,
+        disable_query_auth_token: cfg.disable_query_auth_token,
+        enable_swagger: cfg.enable_swagger,
+        max_body_bytes: cfg.max_body_bytes,
+        version: GITEA_COMPAT_VERSION.to_string(),
+    }
+}
+
+/// Serves on `listener` until `shutdown` resolves, then lets in-flight requests finish.
+pub async fn serve(
+    cfg: &Config,
+    svc: Services,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let port = listener.local_addr()?.port();
+    let app = oxforge_http::router(AppState::new(svc.clone(), http_config(cfg, port)));
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
+    svc.store.close().await;
+    result
+}

@@ -1,0 +1,64 @@
+//! Per-backend migrations, embedded in the binary and applied in order at start.
+
+use crate::{internal, Backend, Store};
+use oxforge_core::{Error, Result};
+use sqlx::{Executor, Row};
+
+const SQLITE: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_init.sql"))];
+const POSTGRES: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_init.sql"))];
+
+/// Arbitrary constant key so concurrent oxforge processes migrate one at a time.
+const PG_LOCK_KEY: i64 = 0x6f78_666f_7267;
+
+pub async fn run(store: &Store) -> Result<()> {
+    let pool = store.writer();
+    let mut conn = pool.acquire().await.map_err(internal)?;
+    if store.backend == Backend::Postgres {
+        conn.execute(sqlx::query("SELECT pg_advisory_lock($1)").bind(PG_LOCK_KEY))
+            .await
+            .map_err(internal)?;
+    }
+    let result = apply(store.backend, &mut conn).await;
+    if store.backend == Backend::Postgres {
+        let _ = conn
+            .execute(sqlx::query("SELECT pg_advisory_unlock($1)").bind(PG_LOCK_KEY))
+            .await;
+    }
+    result
+}
+
+async fn apply(backend: Backend, conn: &mut sqlx::AnyConnection) -> Result<()> {
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_unix BIGINT NOT NULL)",
+    )
+    .await
+    .map_err(internal)?;
+    let row = conn
+        .fetch_one("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations")
+        .await
+        .map_err(internal)?;
+    let current: i64 = row.try_get("v").map_err(internal)?;
+    let list = match backend {
+        Backend::Sqlite => SQLITE,
+        Backend::Postgres => POSTGRES,
+    };
+    for (version, sql) in list.iter().filter(|(v, _)| *v > current) {
+        tracing::info!(version, "applying database migration");
+        let mut tx = sqlx::Connection::begin(&mut *conn)
+            .await
+            .map_err(internal)?;
+        tx.execute(sqlx::raw_sql(sql)).await.map_err(|e| {
+            tracing::error!(error = %e, version, "migration failed");
+            Error::internal(format!("database migration {version} failed"))
+        })?;
+        tx.execute(
+            sqlx::query("INSERT INTO schema_migrations (version, applied_unix) VALUES ($1, $2)")
+                .bind(*version)
+                .bind(oxforge_core::time::now()),
+        )
+        .await
+        .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+    }
+    Ok(())
+}

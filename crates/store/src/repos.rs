@@ -1,0 +1,429 @@
+//! Repositories. Listings go through `visibility::readable_repos`.
+
+use crate::sql::{like_contains, Sql};
+use crate::users::{user_from_row, user_select};
+use crate::visibility::readable_repos;
+use crate::{db_error, get_bool, get_i64, get_str, internal, Store};
+use oxforge_core::access::Viewer;
+use oxforge_core::model::{Repo, RepoSettings, RepoWithOwner};
+use oxforge_core::paging::Paging;
+use oxforge_core::{Error, Result};
+use sqlx::any::AnyRow;
+
+const REPO_COLUMNS: &[&str] = &[
+    "id",
+    "owner_id",
+    "name",
+    "description",
+    "website",
+    "default_branch",
+    "is_private",
+    "is_empty",
+    "is_mirror",
+    "is_fork",
+    "is_template",
+    "is_archived",
+    "size",
+    "original_url",
+    "num_stars",
+    "num_forks",
+    "num_watches",
+    "num_open_issues",
+    "object_format_name",
+    "settings",
+    "archived_unix",
+    "created_unix",
+    "updated_unix",
+];
+
+fn repo_select() -> String {
+    let repo = REPO_COLUMNS
+        .iter()
+        .map(|c| format!("r.{c} AS r_{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("{repo}, {}", user_select("o", "o_"))
+}
+
+fn repo_from_row(row: &AnyRow) -> Result<RepoWithOwner> {
+    let settings: RepoSettings =
+        serde_json::from_str(&get_str(row, "r_settings")?).unwrap_or_default();
+    let repo = Repo {
+        id: get_i64(row, "r_id")?,
+        owner_id: get_i64(row, "r_owner_id")?,
+        name: get_str(row, "r_name")?,
+        description: get_str(row, "r_description")?,
+        website: get_str(row, "r_website")?,
+        default_branch: get_str(row, "r_default_branch")?,
+        is_private: get_bool(row, "r_is_private")?,
+        is_empty: get_bool(row, "r_is_empty")?,
+        is_mirror: get_bool(row, "r_is_mirror")?,
+        is_fork: get_bool(row, "r_is_fork")?,
+        is_template: get_bool(row, "r_is_template")?,
+        is_archived: get_bool(row, "r_is_archived")?,
+        size: get_i64(row, "r_size")?,
+        original_url: get_str(row, "r_original_url")?,
+        num_stars: get_i64(row, "r_num_stars")?,
+        num_forks: get_i64(row, "r_num_forks")?,
+        num_watches: get_i64(row, "r_num_watches")?,
+        num_open_issues: get_i64(row, "r_num_open_issues")?,
+        object_format_name: get_str(row, "r_object_format_name")?,
+        settings,
+        archived_unix: get_i64(row, "r_archived_unix")?,
+        created_unix: get_i64(row, "r_created_unix")?,
+        updated_unix: get_i64(row, "r_updated_unix")?,
+    };
+    Ok(RepoWithOwner {
+        repo,
+        owner: user_from_row(row, "o_")?,
+    })
+}
+
+pub const REPO_EXISTS: &str = "The repository with the same name already exists.";
+
+#[derive(Debug, Clone)]
+pub struct NewRepo {
+    pub owner_id: i64,
+    pub name: String,
+    pub description: String,
+    pub website: String,
+    pub default_branch: String,
+    pub is_private: bool,
+    pub is_template: bool,
+    pub is_mirror: bool,
+    pub original_url: String,
+    pub object_format_name: String,
+    pub num_watches: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RepoUpdate {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub website: Option<String>,
+    pub default_branch: Option<String>,
+    pub is_private: Option<bool>,
+    pub is_template: Option<bool>,
+    pub is_archived: Option<bool>,
+    pub is_empty: Option<bool>,
+    pub size: Option<i64>,
+    pub settings: Option<RepoSettings>,
+    pub archived_unix: Option<i64>,
+    pub touch: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SearchMode {
+    #[default]
+    Any,
+    Source,
+    Fork,
+    Mirror,
+    Collaborative,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RepoOrder {
+    /// Gitea's default: by name.
+    #[default]
+    Name,
+    /// `alpha`: owner name, then name.
+    Alpha,
+    Created,
+    Updated,
+    Size,
+    Id,
+    Stars,
+    Forks,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RepoFilter {
+    /// Keyword parts (already split on `,`, lower-cased).
+    pub keywords: Vec<String>,
+    pub include_description: bool,
+    /// `q` of the form `owner/repo`.
+    pub owner_and_name: Option<(String, String)>,
+    /// Repositories owned by this user only.
+    pub owner_id: Option<i64>,
+    /// Repositories this user owns or works on (collaborations come with teams).
+    pub related_to: Option<i64>,
+    /// With `related_to`: only the ones they do not own.
+    pub not_owned_by: Option<i64>,
+    /// Only public repositories of public owners, whoever asks.
+    pub public_only: bool,
+    pub is_private: Option<bool>,
+    pub is_template: Option<bool>,
+    pub is_archived: Option<bool>,
+    pub mode: SearchMode,
+    pub order: RepoOrder,
+    pub descending: bool,
+    pub priority_owner_id: Option<i64>,
+    /// Exact topic names (Gitea's `topic=true` search).
+    pub topics: Vec<String>,
+}
+
+impl Store {
+    pub async fn insert_repo(&self, n: &NewRepo) -> Result<i64> {
+        let now = oxforge_core::time::now();
+        let settings = serde_json::to_string(&RepoSettings::default())
+            .map_err(|e| Error::internal(e.to_string()))?;
+        let row = sqlx::query(
+            "INSERT INTO repositories (owner_id, name, lower_name, description, website, \
+             default_branch, is_private, is_template, is_mirror, original_url, object_format_name, \
+             num_watches, settings, created_unix, updated_unix) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
+        )
+        .bind(n.owner_id)
+        .bind(n.name.clone())
+        .bind(n.name.to_ascii_lowercase())
+        .bind(n.description.clone())
+        .bind(n.website.clone())
+        .bind(n.default_branch.clone())
+        .bind(n.is_private as i64)
+        .bind(n.is_template as i64)
+        .bind(n.is_mirror as i64)
+        .bind(n.original_url.clone())
+        .bind(n.object_format_name.clone())
+        .bind(n.num_watches)
+        .bind(settings)
+        .bind(now)
+        .fetch_one(self.writer())
+        .await
+        .map_err(|e| db_error(e, REPO_EXISTS))?;
+        get_i64(&row, "id")
+    }
+
+    async fn repo_where(&self, cond: &str, args: Vec<crate::Arg>) -> Result<Option<RepoWithOwner>> {
+        let sql = format!(
+            "SELECT {} FROM repositories r JOIN users o ON o.id = r.owner_id WHERE {cond}",
+            repo_select()
+        );
+        let row = crate::sql::bind_all(sqlx::query(&sql), &args)
+            .fetch_optional(self.reader())
+            .await
+            .map_err(internal)?;
+        row.map(|r| repo_from_row(&r)).transpose()
+    }
+
+    /// Case-insensitive lookup of `owner/name`.
+    pub async fn repo_by_name(&self, owner: &str, name: &str) -> Result<Option<RepoWithOwner>> {
+        self.repo_where(
+            "o.lower_name = $1 AND r.lower_name = $2",
+            vec![
+                owner.to_ascii_lowercase().into(),
+                name.to_ascii_lowercase().into(),
+            ],
+        )
+        .await
+    }
+
+    pub async fn repo_by_id(&self, id: i64) -> Result<Option<RepoWithOwner>> {
+        self.repo_where("r.id = $1", vec![id.into()]).await
+    }
+
+    pub async fn repos_owned_by(&self, owner_id: i64) -> Result<Vec<RepoWithOwner>> {
+        let sql = format!(
+            "SELECT {} FROM repositories r JOIN users o ON o.id = r.owner_id WHERE r.owner_id = $1 ORDER BY r.id",
+            repo_select()
+        );
+        let rows = sqlx::query(&sql)
+            .bind(owner_id)
+            .fetch_all(self.reader())
+            .await
+            .map_err(internal)?;
+        rows.iter().map(repo_from_row).collect()
+    }
+
+    pub async fn update_repo(&self, id: i64, up: &RepoUpdate) -> Result<()> {
+        let mut q = Sql::new("UPDATE repositories SET id = id");
+        let set = |q: &mut Sql, col: &str, v: Option<crate::Arg>| {
+            if let Some(v) = v {
+                q.push(&format!(", {col} = "));
+                q.bind(v);
+            }
+        };
+        if let Some(name) = &up.name {
+            set(&mut q, "name", Some(name.into()));
+            set(&mut q, "lower_name", Some(name.to_ascii_lowercase().into()));
+        }
+        set(
+            &mut q,
+            "description",
+            up.description.clone().map(Into::into),
+        );
+        set(&mut q, "website", up.website.clone().map(Into::into));
+        set(
+            &mut q,
+            "default_branch",
+            up.default_branch.clone().map(Into::into),
+        );
+        set(&mut q, "is_private", up.is_private.map(Into::into));
+        set(&mut q, "is_template", up.is_template.map(Into::into));
+        set(&mut q, "is_archived", up.is_archived.map(Into::into));
+        set(&mut q, "is_empty", up.is_empty.map(Into::into));
+        set(&mut q, "size", up.size.map(Into::into));
+        set(&mut q, "archived_unix", up.archived_unix.map(Into::into));
+        if let Some(s) = &up.settings {
+            let text = serde_json::to_string(s).map_err(|e| Error::internal(e.to_string()))?;
+            set(&mut q, "settings", Some(text.into()));
+        }
+        if up.touch {
+            set(
+                &mut q,
+                "updated_unix",
+                Some(oxforge_core::time::now().into()),
+            );
+        }
+        q.push(" WHERE id = ");
+        q.bind(id);
+        q.query()
+            .execute(self.writer())
+            .await
+            .map_err(|e| db_error(e, REPO_EXISTS))?;
+        Ok(())
+    }
+
+    pub async fn delete_repo(&self, id: i64) -> Result<()> {
+        sqlx::query("DELETE FROM repositories WHERE id = $1")
+            .bind(id)
+            .execute(self.writer())
+            .await
+            .map_err(internal)?;
+        Ok(())
+    }
+
+    pub async fn count_repos_owned_by(&self, owner_id: i64) -> Result<i64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM repositories WHERE owner_id = $1")
+            .bind(owner_id)
+            .fetch_one(self.reader())
+            .await
+            .map_err(internal)?;
+        get_i64(&row, "n")
+    }
+
+    /// Repositories matching `f` that `viewer` may read, one page of them, and how many
+    /// there are in all (counted after the visibility filter, so the total never leaks).
+    pub async fn search_repos(
+        &self,
+        viewer: &Viewer,
+        f: &RepoFilter,
+        paging: Option<Paging>,
+    ) -> Result<(Vec<RepoWithOwner>, i64)> {
+        let mut cond = Sql::new(" FROM repositories r JOIN users o ON o.id = r.owner_id WHERE ");
+        cond.push(&readable_repos(viewer));
+        if f.public_only {
+            cond.push(" AND r.is_private = 0 AND o.visibility = 0");
+        }
+        if let Some(id) = f.owner_id {
+            cond.push(" AND r.owner_id = ");
+            cond.bind(id);
+        }
+        if let Some(id) = f.related_to {
+            cond.push(" AND r.owner_id = ");
+            cond.bind(id);
+        }
+        if let Some(id) = f.not_owned_by {
+            cond.push(" AND r.owner_id <> ");
+            cond.bind(id);
+        }
+        let flag = |cond: &mut Sql, col: &str, v: Option<bool>| {
+            if let Some(v) = v {
+                cond.push(&format!(" AND {col} = "));
+                cond.bind(v);
+            }
+        };
+        flag(&mut cond, "r.is_private", f.is_private);
+        flag(&mut cond, "r.is_template", f.is_template);
+        flag(&mut cond, "r.is_archived", f.is_archived);
+        match f.mode {
+            SearchMode::Any => {}
+            SearchMode::Source => {
+                cond.push(" AND r.is_fork = 0 AND r.is_mirror = 0");
+            }
+            SearchMode::Fork => {
+                cond.push(" AND r.is_fork = 1");
+            }
+            SearchMode::Mirror => {
+                cond.push(" AND r.is_mirror = 1");
+            }
+            SearchMode::Collaborative => {
+                cond.push(" AND r.is_mirror = 0");
+            }
+        }
+        if !f.topics.is_empty() {
+            // Topics are not stored yet, so no repository carries the asked-for topic.
+            cond.push(" AND 1 = 0");
+        }
+        let keywords: Vec<&String> = f.keywords.iter().filter(|k| !k.is_empty()).collect();
+        if !keywords.is_empty() || f.owner_and_name.is_some() {
+            cond.push(" AND (1 = 0");
+            for kw in keywords {
+                let pat = like_contains(kw);
+                cond.push(" OR r.lower_name LIKE ");
+                cond.bind(&pat);
+                cond.push(" ESCAPE '\\'");
+                if f.include_description {
+                    cond.push(" OR LOWER(r.description) LIKE ");
+                    cond.bind(&pat);
+                    cond.push(" ESCAPE '\\'");
+                }
+            }
+            if let Some((owner, name)) = &f.owner_and_name {
+                cond.push(" OR (o.lower_name LIKE ");
+                cond.bind(like_contains(owner));
+                cond.push(" ESCAPE '\\' AND r.lower_name LIKE ");
+                cond.bind(like_contains(name));
+                cond.push(" ESCAPE '\\')");
+            }
+            cond.push(")");
+        }
+
+        let mut count = Sql::new("SELECT COUNT(*) AS n");
+        count.text.push_str(&cond.text);
+        count.args = cond.args.clone();
+        let total = get_i64(
+            &count
+                .query()
+                .fetch_one(self.reader())
+                .await
+                .map_err(internal)?,
+            "n",
+        )?;
+        if paging.is_some_and(|p| p.offset() >= total) {
+            return Ok((Vec::new(), total));
+        }
+
+        let mut q = Sql::new(&format!("SELECT {}", repo_select()));
+        q.text.push_str(&cond.text);
+        q.args = cond.args;
+        q.push(" ORDER BY ");
+        if let Some(pid) = f.priority_owner_id {
+            q.push("CASE WHEN r.owner_id = ");
+            q.bind(pid);
+            q.push(" THEN 0 ELSE 1 END, ");
+        }
+        let dir = if f.descending { "DESC" } else { "ASC" };
+        let key = match f.order {
+            RepoOrder::Name => format!("r.lower_name {dir}"),
+            RepoOrder::Alpha => format!("o.lower_name {dir}, r.lower_name {dir}"),
+            RepoOrder::Created => format!("r.created_unix {dir}"),
+            RepoOrder::Updated => format!("r.updated_unix {dir}"),
+            RepoOrder::Size => format!("r.size {dir}"),
+            RepoOrder::Id => format!("r.id {dir}"),
+            RepoOrder::Stars => format!("r.num_stars {dir}"),
+            RepoOrder::Forks => format!("r.num_forks {dir}"),
+        };
+        q.push(&key);
+        q.push(&format!(", r.id {dir}"));
+        if let Some(p) = paging {
+            q.push(" LIMIT ");
+            q.bind(p.limit);
+            q.push(" OFFSET ");
+            q.bind(p.offset());
+        }
+        let rows = q.fetch_all(self.reader()).await.map_err(internal)?;
+        let list = rows.iter().map(repo_from_row).collect::<Result<_>>()?;
+        Ok((list, total))
+    }
+}
