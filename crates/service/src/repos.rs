@@ -21,6 +21,9 @@ pub struct CreateRepo {
     pub object_format_name: String,
 }
 
+/// A change to a repository's stored settings (unit switches, merge options).
+pub type SettingsEdit = Box<dyn FnOnce(&mut RepoSettings) + Send>;
+
 /// An edit of a repository; `None` = unchanged.
 #[derive(Default)]
 pub struct EditRepo {
@@ -32,7 +35,7 @@ pub struct EditRepo {
     pub archived: Option<bool>,
     pub default_branch: Option<String>,
     /// Applied to the stored settings (unit switches, merge options).
-    pub settings: Option<Box<dyn FnOnce(&mut RepoSettings) + Send>>,
+    pub settings: Option<SettingsEdit>,
 }
 
 impl Services {

@@ -98,10 +98,14 @@ impl Services {
         self.store.list_tokens(user.id, paging).await
     }
 
-    /// Deletes by numeric id, or by name when the path segment is not a number (Gitea).
+    /// Deletes by numeric id, or by name (Gitea tries the name only for non-numbers; we
+    /// also fall back to it when no token has that id, so a token named `111` can go).
     pub async fn delete_token(&self, user: &User, id_or_name: &str) -> Result<()> {
         if let Some(id) = parse_go_int(id_or_name).filter(|id| *id != 0) {
-            return self.store.delete_token(user.id, id).await;
+            match self.store.delete_token(user.id, id).await {
+                Err(e) if e.is(oxforge_core::ErrorKind::NotFound) => {}
+                other => return other,
+            }
         }
         let found = self.store.tokens_by_name(user.id, id_or_name).await?;
         match found.as_slice() {

@@ -178,7 +178,7 @@ pub fn repo_json(
         },
         has_code: s.has_code,
         has_issues: s.has_issues,
-        internal_tracker: (s.has_issues && !external_tracker).then(|| InternalTrackerJson {
+        internal_tracker: (s.has_issues && !external_tracker).then_some(InternalTrackerJson {
             enable_time_tracker: s.enable_time_tracker,
             allow_only_contributors_to_track_time: s.allow_only_contributors_to_track_time,
             enable_issue_dependencies: s.enable_issue_dependencies,
