@@ -16,5 +16,12 @@ use axum::Router;
 
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
-    routes::build(state)
+    routes::build(state, None)
+}
+
+/// The application router with `extra` routes mounted under `/api/v1` behind the same
+/// middleware (authentication, scopes, error rendering). Used by the benchmark for its
+/// fixed-body ceiling route; the server itself mounts none.
+pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
+    routes::build(state, Some(extra))
 }

@@ -4,7 +4,7 @@ pub mod config;
 
 use config::Config;
 use oxforge_git::RepoRoot;
-use oxforge_http::{AppState, HttpConfig};
+pub use oxforge_http::{AppState, HttpConfig};
 use oxforge_service::{Services, Settings};
 use oxforge_store::{DbConfig, Store};
 use std::future::Future;
@@ -65,8 +65,23 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with(cfg, svc, listener, None, shutdown).await
+}
+
+/// `serve`, with extra routes under `/api/v1` (see `oxforge_http::router_with`).
+pub async fn serve_with(
+    cfg: &Config,
+    svc: Services,
+    listener: TcpListener,
+    extra: Option<axum::Router<AppState>>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let port = listener.local_addr()?.port();
-    let app = oxforge_http::router(AppState::new(svc.clone(), http_config(cfg, port)));
+    let state = AppState::new(svc.clone(), http_config(cfg, port));
+    let app = match extra {
+        Some(extra) => oxforge_http::router_with(state, extra),
+        None => oxforge_http::router(state),
+    };
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;

@@ -391,6 +391,31 @@ async fn search_parameters() {
     assert_eq!(names(&r.body["data"]), vec!["foo/alpha", "foo/beta"]);
     let r = get("q=bar/del".into()).await;
     assert_eq!(names(&r.body["data"]), vec!["bar/delta"]);
+    // Short keywords take the scan path, longer ones the trigram index: same answers.
+    let r = get("q=ga".into()).await;
+    assert_eq!(names(&r.body["data"]), vec!["foo/gamma-ray"]);
+    let r = get("q=a-r".into()).await;
+    assert_eq!(names(&r.body["data"]), vec!["foo/gamma-ray"]);
+    // The index follows renames and description edits.
+    s.patch(
+        "/api/v1/repos/foo/beta",
+        &foo,
+        json!({"name": "omega", "description": "Zeta"}),
+    )
+    .await
+    .expect(200);
+    let r = get("q=omeg".into()).await;
+    assert_eq!(names(&r.body["data"]), vec!["foo/omega"]);
+    assert_eq!(get("q=beta".into()).await.total(), 0);
+    let r = get("q=zeta&includeDesc=true".into()).await;
+    assert_eq!(names(&r.body["data"]), vec!["foo/omega"]);
+    s.patch(
+        "/api/v1/repos/foo/omega",
+        &foo,
+        json!({"name": "beta", "description": ""}),
+    )
+    .await
+    .expect(200);
     let r = get("q=100%25".into()).await;
     assert_eq!(r.total(), 0, "LIKE wildcards are literal");
     let bar_id = s.get("/api/v1/users/bar", &Auth::None).await.body["id"]

@@ -4,8 +4,20 @@ use crate::{internal, Backend, Store};
 use oxforge_core::{Error, Result};
 use sqlx::{Executor, Row};
 
-const SQLITE: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_init.sql"))];
-const POSTGRES: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_init.sql"))];
+const SQLITE: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_init.sql")),
+    (
+        2,
+        include_str!("../migrations/sqlite/0002_search_index.sql"),
+    ),
+];
+const POSTGRES: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/postgres/0001_init.sql")),
+    (
+        2,
+        include_str!("../migrations/postgres/0002_search_index.sql"),
+    ),
+];
 
 /// Arbitrary constant key so concurrent oxforge processes migrate one at a time.
 const PG_LOCK_KEY: i64 = 0x6f78_666f_7267;

@@ -3,7 +3,7 @@
 use crate::sql::{like_contains, Sql};
 use crate::users::{user_from_row, user_select};
 use crate::visibility::readable_repos;
-use crate::{db_error, get_bool, get_i64, get_str, internal, Store};
+use crate::{db_error, get_bool, get_i64, get_str, internal, Backend, Store};
 use oxforge_core::access::Viewer;
 use oxforge_core::model::{Repo, RepoSettings, RepoWithOwner};
 use oxforge_core::paging::Paging;
@@ -164,6 +164,32 @@ pub struct RepoFilter {
 }
 
 impl Store {
+    /// `expr LIKE '%term%'` with wildcards in `term` taken literally.
+    fn push_like(&self, q: &mut Sql, expr: &str, term: &str) {
+        q.push(&format!("{expr} LIKE "));
+        q.bind(like_contains(term));
+        // PostgreSQL's default escape character is already the backslash; SQLite has none.
+        if self.backend == Backend::Sqlite {
+            q.push(" ESCAPE '\\'");
+        }
+    }
+
+    /// ` OR <expr contains term>`, through the trigram index where the backend has one.
+    /// SQLite's FTS5 trigram index serves LIKE patterns of 3+ plain characters.
+    fn push_substring_match(&self, q: &mut Sql, fts_column: &str, expr: &str, term: &str) {
+        let plain = !term.contains(['%', '_', '\\']);
+        if self.backend == Backend::Sqlite && plain && term.chars().count() >= 3 {
+            q.push(&format!(
+                " OR r.id IN (SELECT rowid FROM repo_search WHERE repo_search.{fts_column} LIKE "
+            ));
+            q.bind(format!("%{term}%"));
+            q.push(")");
+        } else {
+            q.push(" OR ");
+            self.push_like(q, expr, term);
+        }
+    }
+
     pub async fn insert_repo(&self, n: &NewRepo) -> Result<i64> {
         let now = oxforge_core::time::now();
         let settings = serde_json::to_string(&RepoSettings::default())
@@ -359,22 +385,17 @@ impl Store {
         if !keywords.is_empty() || f.owner_and_name.is_some() {
             cond.push(" AND (1 = 0");
             for kw in keywords {
-                let pat = like_contains(kw);
-                cond.push(" OR r.lower_name LIKE ");
-                cond.bind(&pat);
-                cond.push(" ESCAPE '\\'");
+                self.push_substring_match(&mut cond, "lower_name", "r.lower_name", kw);
                 if f.include_description {
-                    cond.push(" OR LOWER(r.description) LIKE ");
-                    cond.bind(&pat);
-                    cond.push(" ESCAPE '\\'");
+                    self.push_substring_match(&mut cond, "description", "LOWER(r.description)", kw);
                 }
             }
             if let Some((owner, name)) = &f.owner_and_name {
-                cond.push(" OR (o.lower_name LIKE ");
-                cond.bind(like_contains(owner));
-                cond.push(" ESCAPE '\\' AND r.lower_name LIKE ");
-                cond.bind(like_contains(name));
-                cond.push(" ESCAPE '\\')");
+                cond.push(" OR (");
+                self.push_like(&mut cond, "o.lower_name", owner);
+                cond.push(" AND ");
+                self.push_like(&mut cond, "r.lower_name", name);
+                cond.push(")");
             }
             cond.push(")");
         }

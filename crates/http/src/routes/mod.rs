@@ -28,8 +28,9 @@ fn group(st: &AppState, cats: &'static [Category], r: Router<AppState>) -> Route
         .with_state(st.clone())
 }
 
-pub fn build(st: AppState) -> Router {
+pub fn build(st: AppState, extra: Option<Router<AppState>>) -> Router {
     let api = Router::new()
+        .merge(extra.unwrap_or_default())
         .merge(misc::routes())
         .merge(group(&st, USER, users::routes().merge(tokens::routes())))
         .merge(group(&st, USER_REPO, repos::user_routes()))
