@@ -357,29 +357,42 @@ fn main() {
     let size = serde_json::to_vec(&sample).unwrap().len();
     let _ = body.set(sample);
 
+    let search = "/api/v1/repos/search?q=kernel&limit=50".to_string();
+    // (name, path, connections): the last row shows latency without queueing.
     let runs = [
-        ("fixed JSON (ceiling)", "/api/v1/bench/fixed".to_string()),
-        ("GET /repos/{o}/{r}", repo_path.clone()),
+        (
+            "fixed JSON (ceiling)",
+            "/api/v1/bench/fixed".to_string(),
+            o.connections,
+        ),
+        ("GET /repos/{o}/{r}", repo_path.clone(), o.connections),
         (
             "GET /user/repos?limit=50",
             "/api/v1/user/repos?limit=50".to_string(),
+            o.connections,
         ),
         (
             "GET /repos/search?q=kernel&limit=50",
-            "/api/v1/repos/search?q=kernel&limit=50".to_string(),
+            search.clone(),
+            o.connections,
         ),
+        ("same search, 1 connection", search, 1),
     ];
     let mut results = Vec::new();
-    for (name, path) in &runs {
+    for (name, path, connections) in &runs {
+        let run = Opts {
+            connections: *connections,
+            ..clone_opts(&o)
+        };
         let _ = wrk(
             &format!("{base}{path}"),
             &token,
             &Opts {
                 duration: 1,
-                ..clone_opts(&o)
+                ..clone_opts(&run)
             },
         );
-        let r = wrk(&format!("{base}{path}"), &token, &o);
+        let r = wrk(&format!("{base}{path}"), &token, &run);
         results.push((name.to_string(), r));
     }
     let _ = tx.send(());

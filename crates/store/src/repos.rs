@@ -174,22 +174,6 @@ impl Store {
         }
     }
 
-    /// ` OR <expr contains term>`, through the trigram index where the backend has one.
-    /// SQLite's FTS5 trigram index serves LIKE patterns of 3+ plain characters.
-    fn push_substring_match(&self, q: &mut Sql, fts_column: &str, expr: &str, term: &str) {
-        let plain = !term.contains(['%', '_', '\\']);
-        if self.backend == Backend::Sqlite && plain && term.chars().count() >= 3 {
-            q.push(&format!(
-                " OR r.id IN (SELECT rowid FROM repo_search WHERE repo_search.{fts_column} LIKE "
-            ));
-            q.bind(format!("%{term}%"));
-            q.push(")");
-        } else {
-            q.push(" OR ");
-            self.push_like(q, expr, term);
-        }
-    }
-
     pub async fn insert_repo(&self, n: &NewRepo) -> Result<i64> {
         let now = oxforge_core::time::now();
         let settings = serde_json::to_string(&RepoSettings::default())
@@ -382,50 +366,74 @@ impl Store {
             cond.push(" AND 1 = 0");
         }
         let keywords: Vec<&String> = f.keywords.iter().filter(|k| !k.is_empty()).collect();
-        if !keywords.is_empty() || f.owner_and_name.is_some() {
-            cond.push(" AND (1 = 0");
-            for kw in keywords {
-                self.push_substring_match(&mut cond, "lower_name", "r.lower_name", kw);
+        let indexable = |k: &&String| !k.contains(['%', '_', '\\']) && k.chars().count() >= 3;
+        if self.backend == Backend::Sqlite
+            && !keywords.is_empty()
+            && keywords.iter().all(indexable)
+            && f.owner_and_name.is_none()
+        {
+            // One id set from the trigram index, so the planner starts from the matches.
+            cond.push(" AND r.id IN (");
+            let mut first = true;
+            for kw in &keywords {
+                let columns: &[&str] = if f.include_description {
+                    &["lower_name", "description"]
+                } else {
+                    &["lower_name"]
+                };
+                for col in columns {
+                    if !first {
+                        cond.push(" UNION ");
+                    }
+                    first = false;
+                    cond.push(&format!(
+                        "SELECT rowid FROM repo_search WHERE repo_search.{col} LIKE "
+                    ));
+                    cond.bind(format!("%{kw}%"));
+                }
+            }
+            cond.push(")");
+        } else if !keywords.is_empty() || f.owner_and_name.is_some() {
+            let mut parts = Vec::new();
+            for kw in &keywords {
+                parts.push(("r.lower_name", kw.to_string(), None));
                 if f.include_description {
-                    self.push_substring_match(&mut cond, "description", "LOWER(r.description)", kw);
+                    parts.push(("LOWER(r.description)", kw.to_string(), None));
                 }
             }
             if let Some((owner, name)) = &f.owner_and_name {
-                cond.push(" OR (");
-                self.push_like(&mut cond, "o.lower_name", owner);
-                cond.push(" AND ");
-                self.push_like(&mut cond, "r.lower_name", name);
+                parts.push(("o.lower_name", owner.clone(), Some(name.clone())));
+            }
+            cond.push(" AND (");
+            for (i, (expr, term, and_name)) in parts.into_iter().enumerate() {
+                if i > 0 {
+                    cond.push(" OR ");
+                }
+                cond.push("(");
+                self.push_like(&mut cond, expr, &term);
+                if let Some(name) = and_name {
+                    cond.push(" AND ");
+                    self.push_like(&mut cond, "r.lower_name", &name);
+                }
                 cond.push(")");
             }
             cond.push(")");
         }
 
-        let mut count = Sql::new("SELECT COUNT(*) AS n");
-        count.text.push_str(&cond.text);
-        count.args = cond.args.clone();
-        let total = get_i64(
-            &count
-                .query()
-                .fetch_one(self.reader())
-                .await
-                .map_err(internal)?,
-            "n",
-        )?;
-        if paging.is_some_and(|p| p.offset() >= total) {
-            return Ok((Vec::new(), total));
-        }
-
-        let mut q = Sql::new(&format!("SELECT {}", repo_select()));
-        q.text.push_str(&cond.text);
-        q.args = cond.args;
-        q.push(" ORDER BY ");
+        // The page's ids and the total in one pass over the matches (`COUNT(*) OVER ()`
+        // runs before LIMIT); whole rows are read for the page only.
+        let mut q = Sql::default();
+        q.args = cond.args.clone();
+        let mut order = String::new();
         if let Some(pid) = f.priority_owner_id {
-            q.push("CASE WHEN r.owner_id = ");
+            order.push_str("CASE WHEN r.owner_id = ");
             q.bind(pid);
-            q.push(" THEN 0 ELSE 1 END, ");
+            order.push_str(&q.text);
+            order.push_str(" THEN 0 ELSE 1 END, ");
+            q.text.clear();
         }
         let dir = if f.descending { "DESC" } else { "ASC" };
-        let key = match f.order {
+        order.push_str(&match f.order {
             RepoOrder::Name => format!("r.lower_name {dir}"),
             RepoOrder::Alpha => format!("o.lower_name {dir}, r.lower_name {dir}"),
             RepoOrder::Created => format!("r.created_unix {dir}"),
@@ -434,16 +442,39 @@ impl Store {
             RepoOrder::Id => format!("r.id {dir}"),
             RepoOrder::Stars => format!("r.num_stars {dir}"),
             RepoOrder::Forks => format!("r.num_forks {dir}"),
-        };
-        q.push(&key);
-        q.push(&format!(", r.id {dir}"));
+        });
+        order.push_str(&format!(", r.id {dir}"));
+        q.push(&format!(
+            "SELECT {}, p.total_count FROM (SELECT r.id AS pid, COUNT(*) OVER () AS total_count, \
+             ROW_NUMBER() OVER (ORDER BY {order}) AS pos",
+            repo_select()
+        ));
+        q.push(&cond.text);
+        q.push(&format!(" ORDER BY {order}"));
         if let Some(p) = paging {
             q.push(" LIMIT ");
             q.bind(p.limit);
             q.push(" OFFSET ");
             q.bind(p.offset());
         }
+        q.push(") p JOIN repositories r ON r.id = p.pid JOIN users o ON o.id = r.owner_id ORDER BY p.pos");
         let rows = q.fetch_all(self.reader()).await.map_err(internal)?;
+        let total = match rows.first() {
+            Some(row) => get_i64(row, "total_count")?,
+            None if paging.is_none_or(|p| p.offset() == 0) => 0,
+            // A page past the end: count separately.
+            None => {
+                let mut count = Sql::new("SELECT COUNT(*) AS n");
+                count.text.push_str(&cond.text);
+                count.args = cond.args;
+                let row = count
+                    .query()
+                    .fetch_one(self.reader())
+                    .await
+                    .map_err(internal)?;
+                get_i64(&row, "n")?
+            }
+        };
         let list = rows.iter().map(repo_from_row).collect::<Result<_>>()?;
         Ok((list, total))
     }
