@@ -422,8 +422,10 @@ impl Store {
 
         // The page's ids and the total in one pass over the matches (`COUNT(*) OVER ()`
         // runs before LIMIT); whole rows are read for the page only.
-        let mut q = Sql::default();
-        q.args = cond.args.clone();
+        let mut q = Sql {
+            text: String::new(),
+            args: cond.args.clone(),
+        };
         let mut order = String::new();
         if let Some(pid) = f.priority_owner_id {
             order.push_str("CASE WHEN r.owner_id = ");
