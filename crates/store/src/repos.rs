@@ -453,12 +453,7 @@ impl Store {
         ));
         q.push(&cond.text);
         q.push(&format!(" ORDER BY {order}"));
-        if let Some(p) = paging {
-            q.push(" LIMIT ");
-            q.bind(p.limit);
-            q.push(" OFFSET ");
-            q.bind(p.offset());
-        }
+        q.page(paging);
         q.push(") p JOIN repositories r ON r.id = p.pid JOIN users o ON o.id = r.owner_id ORDER BY p.pos");
         let rows = q.fetch_all(self.reader()).await.map_err(internal)?;
         let total = match rows.first() {

@@ -60,6 +60,17 @@ impl Sql {
         self.text.push_str(&format!("${}", self.args.len()));
         self
     }
+    /// ` LIMIT .. OFFSET ..` for a page; nothing for a whole list.
+    pub fn page(&mut self, paging: Option<oxforge_core::paging::Paging>) -> &mut Self {
+        if let Some(p) = paging {
+            self.push(" LIMIT ");
+            self.bind(p.limit);
+            self.push(" OFFSET ");
+            self.bind(p.offset());
+        }
+        self
+    }
+
     pub fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
         bind_all(sqlx::query(&self.text), &self.args)
     }

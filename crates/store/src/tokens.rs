@@ -109,12 +109,7 @@ impl Store {
         ));
         q.bind(user_id);
         q.push(" ORDER BY t.created_unix DESC, t.id DESC");
-        if let Some(p) = paging {
-            q.push(" LIMIT ");
-            q.bind(p.limit);
-            q.push(" OFFSET ");
-            q.bind(p.offset());
-        }
+        q.page(paging);
         let rows = q.fetch_all(self.reader()).await.map_err(internal)?;
         let list = rows.iter().map(token_from_row).collect::<Result<_>>()?;
         Ok((list, total))

@@ -344,12 +344,7 @@ impl Store {
         q.text.push_str(&cond.text);
         q.args = cond.args;
         q.push(" ORDER BY u.lower_name ASC");
-        if let Some(p) = paging {
-            q.push(" LIMIT ");
-            q.bind(p.limit);
-            q.push(" OFFSET ");
-            q.bind(p.offset());
-        }
+        q.page(paging);
         let rows = q.fetch_all(self.reader()).await.map_err(internal)?;
         let users = rows
             .iter()
