@@ -1,5 +1,8 @@
 //! The only place that runs `git` or touches repositories on disk.
 
+pub mod refs;
+pub mod smart;
+
 use oxforge_core::{Error, Result};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -24,7 +27,7 @@ fn git_error(what: &str, detail: impl std::fmt::Display) -> Error {
     Error::internal(format!("git {what} failed"))
 }
 
-fn git() -> Command {
+pub(crate) fn git() -> Command {
     let mut c = Command::new("git");
     // Keep the user's and the system's git configuration out of server operations.
     c.env("GIT_CONFIG_NOSYSTEM", "1")
@@ -35,7 +38,7 @@ fn git() -> Command {
     c
 }
 
-async fn run(cmd: &mut Command, what: &str, input: Option<&[u8]>) -> Result<String> {
+pub(crate) async fn run(cmd: &mut Command, what: &str, input: Option<&[u8]>) -> Result<String> {
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     if input.is_some() {
         cmd.stdin(Stdio::piped());

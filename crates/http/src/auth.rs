@@ -103,7 +103,7 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
 }
 
 /// Resolves the credentials of one request. `Ok(None)` = anonymous.
-async fn resolve(
+pub(crate) async fn resolve(
     st: &AppState,
     parts: &Parts,
 ) -> Result<Option<(User, Option<Scopes>, bool)>, Error> {
@@ -150,7 +150,7 @@ async fn resolve(
 }
 
 /// Account states that refuse every API call (Gitea's bodies carry no `url`).
-fn check_account(st: &AppState, user: &User) -> Result<(), Error> {
+pub(crate) fn check_account(st: &AppState, user: &User) -> Result<(), Error> {
     if !user.is_active || user.prohibit_login {
         return Err(Error::forbidden(
             "This account is prohibited from signing in, please contact your site administrator.",

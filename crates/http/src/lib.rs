@@ -4,6 +4,7 @@
 mod auth;
 mod body;
 mod error;
+mod githttp;
 mod paging;
 mod routes;
 mod scope;

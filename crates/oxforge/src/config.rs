@@ -51,6 +51,10 @@ pub struct Config {
     pub disable_query_auth_token: bool,
     pub min_password_length: usize,
     pub max_body_bytes: usize,
+    pub git_max_processes: usize,
+    pub git_timeout_secs: u64,
+    pub enable_push_create_user: bool,
+    pub default_push_create_private: bool,
 }
 
 /// Where the configuration comes from.
@@ -223,6 +227,14 @@ impl Config {
             disable_query_auth_token: r.bool("security", "DISABLE_QUERY_AUTH_TOKEN", false)?,
             min_password_length,
             max_body_bytes: r.parse("server", "MAX_REQUEST_BODY_BYTES", 10 * 1024 * 1024usize)?,
+            git_max_processes: r.parse("git", "MAX_PROCESSES", 32usize)?,
+            git_timeout_secs: r.parse("git.timeout", "DEFAULT", 360u64)?,
+            enable_push_create_user: r.bool("repository", "ENABLE_PUSH_CREATE_USER", false)?,
+            default_push_create_private: r.bool(
+                "repository",
+                "DEFAULT_PUSH_CREATE_PRIVATE",
+                true,
+            )?,
             work_path,
         })
     }

@@ -38,6 +38,10 @@ pub async fn open_services(cfg: &Config) -> Result<Services, String> {
             min_password_length: cfg.min_password_length,
             force_private: cfg.force_private,
             max_creation_limit: cfg.max_creation_limit,
+            max_git_processes: cfg.git_max_processes,
+            git_idle_timeout: std::time::Duration::from_secs(cfg.git_timeout_secs.max(1)),
+            enable_push_create_user: cfg.enable_push_create_user,
+            default_push_create_private: cfg.default_push_create_private,
         },
     ))
 }

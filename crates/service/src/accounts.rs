@@ -127,7 +127,21 @@ impl Services {
     }
 
     /// Password sign-in by login name or e-mail. `None` when the pair does not match.
+    /// Repeated failures for one login are answered more and more slowly.
     pub async fn authenticate_password(&self, login: &str, password: &str) -> Result<Option<User>> {
+        let delay = self.login_throttle.delay(login);
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+        let found = self.check_password(login, password).await?;
+        match &found {
+            Some(_) => self.login_throttle.succeeded(login),
+            None => self.login_throttle.failed(login),
+        }
+        Ok(found)
+    }
+
+    async fn check_password(&self, login: &str, password: &str) -> Result<Option<User>> {
         let user = if login.contains('@') {
             self.store.user_by_email(login).await?
         } else {

@@ -318,3 +318,17 @@ impl Services {
         Ok(())
     }
 }
+
+impl Services {
+    /// The repository's branches with their head commits, sorted by name.
+    pub async fn branches(&self, r: &RepoWithOwner) -> Result<Vec<oxforge_git::refs::BranchInfo>> {
+        let path = self.repos.path(&r.owner.name, &r.repo.name);
+        oxforge_git::refs::branches(&path).await
+    }
+
+    /// Every ref of the repository, sorted by name.
+    pub async fn refs(&self, r: &RepoWithOwner) -> Result<Vec<oxforge_git::refs::RefInfo>> {
+        let path = self.repos.path(&r.owner.name, &r.repo.name);
+        oxforge_git::refs::refs(&path).await
+    }
+}

@@ -106,6 +106,7 @@ pub struct RepoUpdate {
     pub is_template: Option<bool>,
     pub is_archived: Option<bool>,
     pub is_empty: Option<bool>,
+    pub is_mirror: Option<bool>,
     pub size: Option<i64>,
     pub settings: Option<RepoSettings>,
     pub archived_unix: Option<i64>,
@@ -272,6 +273,7 @@ impl Store {
         set(&mut q, "is_template", up.is_template.map(Into::into));
         set(&mut q, "is_archived", up.is_archived.map(Into::into));
         set(&mut q, "is_empty", up.is_empty.map(Into::into));
+        set(&mut q, "is_mirror", up.is_mirror.map(Into::into));
         set(&mut q, "size", up.size.map(Into::into));
         set(&mut q, "archived_unix", up.archived_unix.map(Into::into));
         if let Some(s) = &up.settings {

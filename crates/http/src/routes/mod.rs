@@ -1,6 +1,7 @@
 //! The route table. Each group carries the token-scope categories Gitea requires of it.
 
 mod admin;
+mod branches;
 mod misc;
 mod repos;
 mod tokens;
@@ -34,7 +35,7 @@ pub fn build(st: AppState, extra: Option<Router<AppState>>) -> Router {
         .merge(misc::routes())
         .merge(group(&st, USER, users::routes().merge(tokens::routes())))
         .merge(group(&st, USER_REPO, repos::user_routes()))
-        .merge(group(&st, REPO, repos::routes()))
+        .merge(group(&st, REPO, repos::routes().merge(branches::routes())))
         .merge(group(&st, ADMIN, admin::routes()))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -46,6 +47,7 @@ pub fn build(st: AppState, extra: Option<Router<AppState>>) -> Router {
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
     Router::new()
         .nest("/api/v1", api)
+        .merge(crate::githttp::routes().with_state(st.clone()))
         .route("/api/v1", get(not_found))
         .layer(
             // Log the path only: queries may carry tokens.

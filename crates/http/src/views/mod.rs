@@ -1,5 +1,6 @@
 //! JSON shapes, one module per resource, mirroring Gitea's swagger definitions.
 
+pub mod branch;
 pub mod repo;
 pub mod token;
 pub mod user;

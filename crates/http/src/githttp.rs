@@ -1,0 +1,396 @@
+//! Git's smart HTTP transport: `info/refs`, `git-upload-pack`, `git-receive-pack`, served
+//! by git itself as child processes, streamed both ways, within a bounded pool of slots.
+
+use crate::auth::{check_account, resolve};
+use crate::state::AppState;
+use async_compression::tokio::bufread::GzipDecoder;
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use bytes::Bytes;
+use futures_util::TryStreamExt;
+use oxforge_core::{Error, ErrorKind};
+use oxforge_git::smart::{pkt_line, sanitize_protocol, service_command, Service};
+use oxforge_service::git_access::GitTarget;
+use oxforge_service::Services;
+use std::io;
+use std::pin::Pin;
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::sync::{mpsc, OwnedSemaphorePermit};
+use tokio::time::timeout;
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_util::io::StreamReader;
+
+/// Largest request body after gzip decoding (negotiation requests are small; this stops
+/// a compressed bomb, not a real client).
+const MAX_INFLATED_BYTES: u64 = 64 * 1024 * 1024;
+const CHUNK: usize = 64 * 1024;
+/// Kept of a failing git's stderr for the log.
+const STDERR_KEEP: usize = 8 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/{owner}/{repo}/info/refs", get(info_refs))
+        .route("/{owner}/{repo}/git-upload-pack", post(upload_pack))
+        .route("/{owner}/{repo}/git-receive-pack", post(receive_pack))
+}
+
+fn plain(status: StatusCode, text: &str) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("{text}\n"),
+    )
+        .into_response()
+}
+
+/// Errors in the shape git clients understand: 401 asks for credentials.
+fn git_error(e: Error) -> Response {
+    match e.kind {
+        ErrorKind::Unauthorized => {
+            let mut res = plain(StatusCode::UNAUTHORIZED, &e.message);
+            res.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"oxforge\""),
+            );
+            res
+        }
+        ErrorKind::NotFound => plain(StatusCode::NOT_FOUND, "Repository not found"),
+        ErrorKind::Internal => {
+            tracing::error!(error = %e.message, "git transport failed");
+            plain(StatusCode::INTERNAL_SERVER_ERROR, "internal server error")
+        }
+        kind => plain(
+            StatusCode::from_u16(kind.status()).unwrap_or(StatusCode::FORBIDDEN),
+            &e.message,
+        ),
+    }
+}
+
+fn no_cache(h: &mut HeaderMap) {
+    h.insert(
+        header::EXPIRES,
+        HeaderValue::from_static("Fri, 01 Jan 1980 00:00:00 GMT"),
+    );
+    h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-cache, max-age=0, must-revalidate"),
+    );
+}
+
+fn query_service(req: &Parts) -> Option<Service> {
+    let q = req.uri.query()?;
+    form_urlencoded::parse(q.as_bytes())
+        .find(|(k, _)| k == "service")
+        .and_then(|(_, v)| Service::parse(&v))
+}
+
+/// Authenticates the request and decides access to `owner/repo[.git]`.
+async fn target(
+    st: &AppState,
+    parts: &Parts,
+    owner: &str,
+    repo: &str,
+    service: Service,
+) -> Result<GitTarget, Error> {
+    let repo = repo.strip_suffix(".git").unwrap_or(repo);
+    let who = match resolve(st, parts).await {
+        Ok(who) => who,
+        // Bad credentials: ask again.
+        Err(e) if e.is(ErrorKind::Unauthorized) => {
+            return Err(Error::unauthorized("Failed to authenticate user"))
+        }
+        Err(e) => return Err(e),
+    };
+    if let Some((user, _, _)) = &who {
+        check_account(st, user).map_err(|_| Error::forbidden("Your account is disabled."))?;
+    }
+    let (user, scopes) = match &who {
+        Some((u, s, _)) => (Some(u), s.as_ref()),
+        None => (None, None),
+    };
+    st.svc
+        .git_target(user, scopes, owner, repo, service.is_push())
+        .await
+}
+
+async fn slot(svc: &Services) -> Result<OwnedSemaphorePermit, Error> {
+    match timeout(
+        svc.settings.git_idle_timeout,
+        svc.git_slots.clone().acquire_owned(),
+    )
+    .await
+    {
+        Ok(Ok(p)) => Ok(p),
+        _ => Err(Error::new(
+            ErrorKind::Internal,
+            "no git process slot became free",
+        )),
+    }
+}
+
+fn protocol(req: &Parts) -> Option<String> {
+    req.headers
+        .get("git-protocol")
+        .and_then(|v| v.to_str().ok())
+        .and_then(sanitize_protocol)
+}
+
+async fn info_refs(
+    State(st): State<AppState>,
+    Path((owner, repo)): Path<(String, String)>,
+    req: Request,
+) -> Response {
+    let (req, _) = req.into_parts();
+    let Some(service) = query_service(&req) else {
+        return plain(
+            StatusCode::FORBIDDEN,
+            "Unsupported service: only smart HTTP is served",
+        );
+    };
+    let target = match target(&st, &req, &owner, &repo, service).await {
+        Ok(t) => t,
+        Err(e) => return git_error(e),
+    };
+    let permit = match slot(&st.svc).await {
+        Ok(p) => p,
+        Err(e) => return git_error(e),
+    };
+    let proto = protocol(&req);
+    let v2 = proto.as_deref().is_some_and(|p| p.contains("version=2"));
+    // Protocol v2 answers start with the capabilities; v0/v1 with a service line.
+    let mut prefix = Vec::new();
+    if !v2 {
+        prefix = pkt_line(&format!("# service=git-{}\n", service.name()));
+        prefix.extend_from_slice(b"0000");
+    }
+    let cmd = service_command(&target.path, service, true, proto.as_deref());
+    match spawn_streaming(&st.svc, cmd, None, prefix, None, permit) {
+        Ok(body) => {
+            let mut res = Response::new(body);
+            let ctype = format!("application/x-git-{}-advertisement", service.name());
+            if let Ok(v) = HeaderValue::from_str(&ctype) {
+                res.headers_mut().insert(header::CONTENT_TYPE, v);
+            }
+            no_cache(res.headers_mut());
+            res
+        }
+        Err(e) => git_error(e),
+    }
+}
+
+async fn upload_pack(st: State<AppState>, path: Path<(String, String)>, req: Request) -> Response {
+    rpc(st, path, req, Service::UploadPack).await
+}
+
+async fn receive_pack(st: State<AppState>, path: Path<(String, String)>, req: Request) -> Response {
+    rpc(st, path, req, Service::ReceivePack).await
+}
+
+async fn rpc(
+    State(st): State<AppState>,
+    Path((owner, repo)): Path<(String, String)>,
+    req: Request,
+    service: Service,
+) -> Response {
+    let (req, body) = req.into_parts();
+    let expected = format!("application/x-git-{}-request", service.name());
+    let ctype = req
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if ctype != expected {
+        return plain(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            &format!("expected Content-Type {expected}"),
+        );
+    }
+    let gzip = match req
+        .headers
+        .get(header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+    {
+        None | Some("identity") => false,
+        Some("gzip") | Some("x-gzip") => true,
+        Some(_) => {
+            return plain(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported Content-Encoding",
+            )
+        }
+    };
+    let target = match target(&st, &req, &owner, &repo, service).await {
+        Ok(t) => t,
+        Err(e) => return git_error(e),
+    };
+    let permit = match slot(&st.svc).await {
+        Ok(p) => p,
+        Err(e) => return git_error(e),
+    };
+    let proto = protocol(&req);
+    let cmd = service_command(&target.path, service, false, proto.as_deref());
+    let after = service.is_push().then_some(target);
+    let input = Input { body, gzip };
+    match spawn_streaming(&st.svc, cmd, Some(input), Vec::new(), after, permit) {
+        Ok(body) => {
+            let mut res = Response::new(body);
+            let ctype = format!("application/x-git-{}-result", service.name());
+            if let Ok(v) = HeaderValue::from_str(&ctype) {
+                res.headers_mut().insert(header::CONTENT_TYPE, v);
+            }
+            no_cache(res.headers_mut());
+            res
+        }
+        Err(e) => git_error(e),
+    }
+}
+
+struct Input {
+    body: Body,
+    gzip: bool,
+}
+
+/// Copies the request body into git's stdin, inflating gzip with a bound, and giving up
+/// on a client that sends nothing for the idle timeout. Dropping stdin ends git's input.
+async fn feed(
+    input: Input,
+    mut stdin: tokio::process::ChildStdin,
+    idle: Duration,
+) -> io::Result<u64> {
+    let stream = input.body.into_data_stream().map_err(io::Error::other);
+    let raw = StreamReader::new(stream);
+    let mut reader: Pin<Box<dyn AsyncRead + Send>> = if input.gzip {
+        Box::pin(GzipDecoder::new(BufReader::new(raw)))
+    } else {
+        Box::pin(raw)
+    };
+    let mut buf = vec![0u8; CHUNK];
+    let mut total: u64 = 0;
+    loop {
+        let n = timeout(idle, reader.read(&mut buf)).await.map_err(|_| {
+            io::Error::new(io::ErrorKind::TimedOut, "client stalled while sending")
+        })??;
+        if n == 0 {
+            break;
+        }
+        total += n as u64;
+        if input.gzip && total > MAX_INFLATED_BYTES {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "gzip body inflates beyond the limit",
+            ));
+        }
+        timeout(idle, stdin.write_all(&buf[..n]))
+            .await
+            .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "git stopped reading"))??;
+    }
+    stdin.shutdown().await?;
+    Ok(total)
+}
+
+/// Starts git and returns the response body that streams its output. The spawned task
+/// owns the process and the pool slot: it kills git when the client goes away or stalls,
+/// and after a successful push brings the repository row up to date before the body ends.
+fn spawn_streaming(
+    svc: &Services,
+    mut cmd: tokio::process::Command,
+    input: Option<Input>,
+    prefix: Vec<u8>,
+    after: Option<GitTarget>,
+    permit: OwnedSemaphorePermit,
+) -> Result<Body, Error> {
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| Error::internal(format!("cannot start git: {e}")))?;
+    let idle = svc.settings.git_idle_timeout;
+    let stdin = child.stdin.take();
+    let mut stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| Error::internal("git without stdout"))?;
+    let mut stderr = child.stderr.take();
+    let feeder = match (input, stdin) {
+        (Some(input), Some(stdin)) => Some(tokio::spawn(feed(input, stdin, idle))),
+        _ => None,
+    };
+    let err_reader = tokio::spawn(async move {
+        let mut kept = Vec::new();
+        if let Some(e) = stderr.as_mut() {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = e.read(&mut buf).await {
+                if n == 0 {
+                    break;
+                }
+                if kept.len() < STDERR_KEEP {
+                    kept.extend_from_slice(&buf[..n.min(STDERR_KEEP - kept.len())]);
+                }
+            }
+        }
+        kept
+    });
+    let (tx, rx) = mpsc::channel::<io::Result<Bytes>>(8);
+    let svc = svc.clone();
+    tokio::spawn(async move {
+        let _permit = permit;
+        if !prefix.is_empty() && tx.send(Ok(Bytes::from(prefix))).await.is_err() {
+            return;
+        }
+        let mut buf = vec![0u8; CHUNK];
+        loop {
+            let n = match timeout(idle, stdout.read(&mut buf)).await {
+                Ok(Ok(0)) => break,
+                Ok(Ok(n)) => n,
+                Ok(Err(e)) => {
+                    tracing::warn!(error = %e, "reading git output failed");
+                    let _ = child.kill().await;
+                    return;
+                }
+                Err(_) => {
+                    tracing::warn!("git produced nothing within the idle timeout; ending it");
+                    let _ = child.kill().await;
+                    return;
+                }
+            };
+            let chunk = Bytes::copy_from_slice(&buf[..n]);
+            match timeout(idle, tx.send(Ok(chunk))).await {
+                Ok(Ok(())) => {}
+                // The client went away or stopped reading: git has nobody to talk to.
+                _ => {
+                    let _ = child.kill().await;
+                    return;
+                }
+            }
+        }
+        let status = child.wait().await;
+        if let Some(f) = feeder {
+            match f.await {
+                Ok(Err(e)) => tracing::warn!(error = %e, "request body not delivered to git"),
+                Err(e) => tracing::warn!(error = %e, "request feeder failed"),
+                Ok(Ok(_)) => {}
+            }
+        }
+        let stderr = err_reader.await.unwrap_or_default();
+        match status {
+            Ok(s) if s.success() => {
+                if let Some(target) = after {
+                    if let Err(e) = svc.after_push(&target).await {
+                        tracing::error!(error = %e, repo = target.repo.repo.id, "updating repository after push failed");
+                    }
+                }
+            }
+            Ok(s) => {
+                tracing::info!(status = %s, stderr = %String::from_utf8_lossy(&stderr), "git exited with failure")
+            }
+            Err(e) => tracing::warn!(error = %e, "waiting for git failed"),
+        }
+        drop(tx);
+    });
+    Ok(Body::from_stream(ReceiverStream::new(rx)))
+}

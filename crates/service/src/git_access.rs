@@ -1,0 +1,180 @@
+//! Who may fetch from or push to a repository over git's HTTP transport, and keeping the
+//! repository's API view current after a push.
+
+use crate::repos::CreateRepo;
+use crate::Services;
+use oxforge_core::access::{repo_access, AccessMode, Viewer};
+use oxforge_core::model::{RepoWithOwner, User, Visibility};
+use oxforge_core::names::validate_repo_name;
+use oxforge_core::scope::{Category, Level, Scopes};
+use oxforge_core::{Error, ErrorKind, Result};
+use oxforge_store::RepoUpdate;
+use std::path::PathBuf;
+
+/// A repository the caller may use for the asked-for operation.
+pub struct GitTarget {
+    pub repo: RepoWithOwner,
+    pub path: PathBuf,
+    pub mode: AccessMode,
+}
+
+/// Owner names in URLs: what any account name may contain, nothing that walks paths.
+fn plausible_owner(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 40
+        && !name.starts_with('.')
+        && !name.contains("..")
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+impl Services {
+    /// Decides access for `user` (None = anonymous). Errors: `Unauthorized` when
+    /// credentials would help (so git prompts), `NotFound` when the repository is absent
+    /// or hidden from a signed-in caller, `Forbidden` for refused pushes and scopes.
+    pub async fn git_target(
+        &self,
+        user: Option<&User>,
+        scopes: Option<&Scopes>,
+        owner: &str,
+        name: &str,
+        push: bool,
+    ) -> Result<GitTarget> {
+        let hidden = || {
+            if user.is_none() {
+                Error::unauthorized("Unauthorized")
+            } else {
+                Error::not_found_msg("Repository not found")
+            }
+        };
+        if !plausible_owner(owner) || validate_repo_name(name).is_err() {
+            return Err(hidden());
+        }
+        let Some(r) = self.store.repo_by_name(owner, name).await? else {
+            return self
+                .push_create(user, scopes, owner, name, push)
+                .await
+                .map_err(|e| {
+                    if e.is(ErrorKind::NotFound) {
+                        hidden()
+                    } else {
+                        e
+                    }
+                });
+        };
+        let viewer = Viewer::of(user, false);
+        let mode = repo_access(&viewer, &r);
+        if mode == AccessMode::None {
+            return Err(hidden());
+        }
+        if push && user.is_none() {
+            return Err(Error::unauthorized("Unauthorized"));
+        }
+        if let Some(s) = scopes {
+            if s.public_only && (r.repo.is_private || r.owner.visibility != Visibility::Public) {
+                return Err(Error::forbidden("token scope is limited to public repos"));
+            }
+            let level = if push { Level::Write } else { Level::Read };
+            s.require(&[Category::Repository], level)?;
+        }
+        if push {
+            if r.repo.is_mirror {
+                return Err(Error::forbidden("mirror repository is read-only"));
+            }
+            if r.repo.is_archived {
+                return Err(Error::forbidden(
+                    "This repo is archived. You can view files and clone it, but cannot push or open issues/pull-requests.",
+                ));
+            }
+            if mode < AccessMode::Write {
+                return Err(Error::forbidden(
+                    "You do not have permission to push to this repository.",
+                ));
+            }
+        }
+        let path = self.repos.path(&r.owner.name, &r.repo.name);
+        Ok(GitTarget {
+            repo: r,
+            path,
+            mode,
+        })
+    }
+
+    /// Push-to-create (`[repository] ENABLE_PUSH_CREATE_USER`): a push to a missing
+    /// repository under the pusher's own name creates it.
+    async fn push_create(
+        &self,
+        user: Option<&User>,
+        scopes: Option<&Scopes>,
+        owner: &str,
+        name: &str,
+        push: bool,
+    ) -> Result<GitTarget> {
+        let Some(user) = user else {
+            return Err(Error::not_found());
+        };
+        if !push || !user.name.eq_ignore_ascii_case(owner) {
+            return Err(Error::not_found());
+        }
+        if !self.settings.enable_push_create_user {
+            return Err(Error::forbidden("Push to create is not enabled for users."));
+        }
+        if let Some(s) = scopes {
+            s.require(&[Category::Repository], Level::Write)?;
+        }
+        let created = self
+            .create_repo(
+                user,
+                user,
+                CreateRepo {
+                    name: name.to_string(),
+                    private: self.settings.default_push_create_private,
+                    ..Default::default()
+                },
+            )
+            .await;
+        let repo = match created {
+            Ok(r) => r,
+            // Another push created it a moment ago.
+            Err(e) if e.is(ErrorKind::Conflict) => self
+                .store
+                .repo_by_name(owner, name)
+                .await?
+                .ok_or_else(Error::not_found)?,
+            Err(e) => return Err(e),
+        };
+        let path = self.repos.path(&repo.owner.name, &repo.repo.name);
+        Ok(GitTarget {
+            repo,
+            path,
+            mode: AccessMode::Owner,
+        })
+    }
+
+    /// Brings the row up to date after a push: emptiness, size, update time, and the
+    /// default branch of a repository that was empty before.
+    pub async fn after_push(&self, target: &GitTarget) -> Result<()> {
+        // Re-read: a concurrent push may have changed the row since the target was taken.
+        let Some(current) = self.store.repo_by_id(target.repo.repo.id).await? else {
+            return Ok(());
+        };
+        let branches = oxforge_git::refs::branches(&target.path).await?;
+        let mut up = RepoUpdate {
+            is_empty: Some(branches.is_empty()),
+            size: Some(self.repos.disk_size(&target.path).await as i64),
+            touch: true,
+            ..Default::default()
+        };
+        let has_default = branches
+            .iter()
+            .any(|b| b.name == current.repo.default_branch);
+        if !has_default && current.repo.is_empty {
+            if let Some(first) = branches.first() {
+                self.repos.set_head(&target.path, &first.name).await?;
+                up.default_branch = Some(first.name.clone());
+            }
+        }
+        self.store.update_repo(current.repo.id, &up).await
+    }
+}
