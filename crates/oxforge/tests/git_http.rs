@@ -783,3 +783,130 @@ async fn repeated_wrong_passwords_are_slowed_down() {
     assert!(t.elapsed() < Duration::from_millis(400));
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_client_that_disconnects_takes_its_git_process_with_it() {
+    // A long idle timeout: only the disconnect can end the process quickly.
+    let s = TestServer::start_with(&[("git.timeout", "DEFAULT", "300")]).await;
+    let (foo, _) = s.user("foo").await;
+    s.repo(&foo, "gone", false).await;
+    let w = work();
+    let src = w.path().join("src");
+    ok(git(w.path(), &["init", "-q", "src"]));
+    let head = commit(&src, "a.txt", "a\n");
+    ok(git(
+        &src,
+        &[
+            "push",
+            "-q",
+            &url(&s, Some(("foo", PASSWORD)), "foo/gone.git"),
+            "trunk",
+        ],
+    ));
+    let repo_path = s.repo_dir("foo", "gone");
+    let running = || {
+        let pattern = format!("receive-pack --stateless-rpc {}", repo_path.display());
+        !Command::new("pgrep")
+            .args(["-f", &pattern])
+            .output()
+            .unwrap()
+            .stdout
+            .is_empty()
+    };
+    let addr = s.base.trim_start_matches("http://").to_string();
+    let mut conn = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    use tokio::io::AsyncWriteExt;
+    let auth = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        format!("foo:{PASSWORD}"),
+    );
+    conn.write_all(
+        format!(
+            "POST /foo/gone.git/git-receive-pack HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Basic {auth}\r\n\
+             Content-Type: application/x-git-receive-pack-request\r\nTransfer-Encoding: chunked\r\n\r\n"
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
+    let cmd = oxforge_git::smart::pkt_line(&format!(
+        "{head} {} refs/heads/trunk\0report-status\n",
+        "2".repeat(40)
+    ));
+    conn.write_all(format!("{:x}\r\n", cmd.len()).as_bytes())
+        .await
+        .unwrap();
+    conn.write_all(&cmd).await.unwrap();
+    conn.write_all(b"\r\n").await.unwrap();
+    let mut seen = false;
+    for _ in 0..50 {
+        if running() {
+            seen = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(seen, "git never started");
+    drop(conn);
+    let mut gone = false;
+    for _ in 0..60 {
+        if !running() {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(gone, "git outlived its client");
+    assert_eq!(remote_head(&s, "foo", "gone", "trunk").unwrap(), head);
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn graceful_shutdown_lets_a_push_in_flight_finish() {
+    let mut s = TestServer::start().await;
+    let (foo, _) = s.user("foo").await;
+    s.repo(&foo, "big", false).await;
+    let w = work();
+    let src = w.path().join("src");
+    ok(git(w.path(), &["init", "-q", "src"]));
+    // Incompressible content, so the push takes a moment.
+    let noise: Vec<u8> = (0..24_000_000u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    std::fs::write(src.join("noise.bin"), noise).unwrap();
+    ok(git(&src, &["add", "noise.bin"]));
+    ok(git(&src, &["commit", "-q", "-m", "noise"]));
+    let head = ok(git(&src, &["rev-parse", "HEAD"]));
+    let push_url = url(&s, Some(("foo", PASSWORD)), "foo/big.git");
+    let dir = src.clone();
+    let push = std::thread::spawn(move || git(&dir, &["push", "-q", &push_url, "trunk"]));
+    let repo_path = s.repo_dir("foo", "big");
+    let pattern = format!("receive-pack --stateless-rpc {}", repo_path.display());
+    for _ in 0..400 {
+        if !Command::new("pgrep")
+            .args(["-f", &pattern])
+            .output()
+            .unwrap()
+            .stdout
+            .is_empty()
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // Keep the data directory past the server's end.
+    let data = std::mem::replace(&mut s.dir, tempfile::tempdir().unwrap());
+    s.stop().await;
+    ok(push.join().unwrap());
+    let out = git(
+        Path::new("/"),
+        &[
+            "--git-dir",
+            repo_path.to_str().unwrap(),
+            "rev-parse",
+            "refs/heads/trunk",
+        ],
+    );
+    assert_eq!(ok(out), head);
+    drop(data);
+}
