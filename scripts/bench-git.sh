@@ -121,7 +121,7 @@ curl -sf -u bench:bench-password -H 'Content-Type: application/json' -d '{"name"
   "http://127.0.0.1:$PORT/api/v1/user/repos" >/dev/null
 rss() { awk '/VmRSS/ {print $2}' "/proc/$OXPID/status"; }
 RSS0=$(rss); PEAK=$RSS0
-git -C "$BIGSRC" push -q "http://bench:bench-password@127.0.0.1:$PORT/bench/huge.git" main &
+git -C "$BIGSRC" -c core.bigFileThreshold=1m push -q "http://bench:bench-password@127.0.0.1:$PORT/bench/huge.git" main &
 PUSHPID=$!
 while kill -0 "$PUSHPID" 2>/dev/null; do r=$(rss); [ "$r" -gt "$PEAK" ] && PEAK=$r; sleep 0.1; done
 wait "$PUSHPID" && PUSHOK=yes || PUSHOK=no

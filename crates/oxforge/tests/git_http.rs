@@ -910,3 +910,58 @@ async fn graceful_shutdown_lets_a_push_in_flight_finish() {
     assert_eq!(ok(out), head);
     drop(data);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn gzip_encoded_requests_are_inflated() {
+    let s = TestServer::start().await;
+    let (foo, _) = s.user("foo").await;
+    s.repo(&foo, "zipped", false).await;
+    let w = work();
+    let src = w.path().join("src");
+    ok(git(w.path(), &["init", "-q", "src"]));
+    let head = commit(&src, "a.txt", "zipped content\n");
+    ok(git(
+        &src,
+        &[
+            "push",
+            "-q",
+            &url(&s, Some(("foo", PASSWORD)), "foo/zipped.git"),
+            "trunk",
+        ],
+    ));
+    // A v0 upload-pack request, as git sends it when it compresses: want, flush, done.
+    let mut req = oxforge_git::smart::pkt_line(&format!("want {head} ofs-delta\n"));
+    req.extend_from_slice(b"0000");
+    req.extend_from_slice(&oxforge_git::smart::pkt_line("done\n"));
+    let mut gz = Command::new("gzip")
+        .arg("-c")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    gz.stdin.take().unwrap().write_all(&req).unwrap();
+    let body = gz.wait_with_output().unwrap().stdout;
+    let r = s
+        .client
+        .post(s.url("/foo/zipped.git/git-upload-pack"))
+        .header("Content-Type", "application/x-git-upload-pack-request")
+        .header("Content-Encoding", "gzip")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/x-git-upload-pack-result"
+    );
+    let bytes = r.bytes().await.unwrap();
+    assert!(
+        bytes.starts_with(b"0008NAK\n"),
+        "{:?}",
+        &bytes[..bytes.len().min(40)]
+    );
+    assert!(bytes.windows(4).any(|w| w == b"PACK"));
+    s.stop().await;
+}
