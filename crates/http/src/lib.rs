@@ -5,6 +5,7 @@ mod auth;
 mod body;
 mod error;
 mod githttp;
+mod openapi;
 mod paging;
 mod routes;
 mod scope;
@@ -18,6 +19,11 @@ use axum::Router;
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
     routes::build(state, None)
+}
+
+/// The OpenAPI document of `/api/v1`, as generated from the registered routes.
+pub fn api_doc() -> utoipa::openapi::OpenApi {
+    routes::api_doc()
 }
 
 /// The application router with `extra` routes mounted under `/api/v1` behind the same

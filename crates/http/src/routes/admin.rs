@@ -1,6 +1,6 @@
 //! `/admin/users...`: site administrators only.
 
-use super::repos::create_for;
+use super::repos::{create_for, CreateRepoOption};
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiResult;
@@ -10,19 +10,21 @@ use crate::views::repo::RepoJson;
 use crate::views::user::{user_json, UserJson, UserView};
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, patch, post};
-use axum::{Json, Router};
+use axum::Json;
 use oxforge_core::model::{User, Visibility};
 use oxforge_core::Error;
 use oxforge_service::accounts::{CreateUser, EditUser};
 use oxforge_store::{UserFilter, UserUpdate};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/admin/users", get(list).post(create))
-        .route("/admin/users/{username}", patch(edit).delete(remove))
-        .route("/admin/users/{username}/repos", post(create_repo))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(edit, remove))
+        .routes(routes!(create_repo))
 }
 
 async fn target(st: &AppState, name: &str) -> ApiResult<User> {
@@ -40,9 +42,9 @@ fn parse_visibility(v: Option<&str>) -> ApiResult<Option<Visibility>> {
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Serialize, Default, ToSchema)]
 #[serde(default)]
-struct CreateUserOption {
+pub struct CreateUserOption {
     username: Option<String>,
     email: Option<String>,
     password: Option<String>,
@@ -56,6 +58,10 @@ struct CreateUserOption {
     send_notify: Option<bool>,
 }
 
+#[utoipa::path(post, path = "/admin/users", tag = "admin", operation_id = "adminCreateUser",
+    request_body = CreateUserOption,
+    responses((status = 201, description = "The new user", body = UserJson), (status = 400, description = "Password too short"),
+        (status = 403, description = "Not a site admin"), (status = 422, description = "Invalid or taken name or e-mail")))]
 async fn create(
     State(st): State<AppState>,
     caller: Caller,
@@ -104,6 +110,10 @@ async fn create(
     ))
 }
 
+#[utoipa::path(get, path = "/admin/users", tag = "admin", operation_id = "adminSearchUsers",
+    params(("source_id" = Option<i64>, Query, description = "authentication source id"), ("login_name" = Option<String>, Query, description = "login name"),
+        ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
+    responses((status = 200, description = "Users (whole list without page)", body = Vec<UserJson>), (status = 403, description = "Not a site admin")))]
 async fn list(
     State(st): State<AppState>,
     caller: Caller,
@@ -124,9 +134,9 @@ async fn list(
     Ok((list_headers(&st.cfg, &uri, total, paging, true), Json(out)))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Serialize, Default, ToSchema)]
 #[serde(default)]
-struct EditUserOption {
+pub struct EditUserOption {
     email: Option<String>,
     password: Option<String>,
     full_name: Option<String>,
@@ -147,6 +157,10 @@ struct EditUserOption {
     max_repo_creation: Option<i64>,
 }
 
+#[utoipa::path(patch, path = "/admin/users/{username}", tag = "admin", operation_id = "adminEditUser",
+    params(("username" = String, Path, description = "username of the user to edit")), request_body = EditUserOption,
+    responses((status = 200, description = "The user after the edit", body = UserJson), (status = 403, description = "Not a site admin"),
+        (status = 404, description = "No such user"), (status = 422, description = "Invalid input")))]
 async fn edit(
     State(st): State<AppState>,
     caller: Caller,
@@ -206,6 +220,10 @@ async fn edit(
     Ok(Json(user_json(&st.cfg, &updated, UserView::Full)))
 }
 
+#[utoipa::path(delete, path = "/admin/users/{username}", tag = "admin", operation_id = "adminDeleteUser",
+    params(("username" = String, Path, description = "username of the user to delete"), ("purge" = Option<bool>, Query, description = "also delete the user's repositories")),
+    responses((status = 204, description = "Deleted"), (status = 403, description = "Not a site admin"), (status = 404, description = "No such user"),
+        (status = 422, description = "The user still owns repositories")))]
 async fn remove(
     State(st): State<AppState>,
     caller: Caller,
@@ -222,6 +240,10 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/admin/users/{username}/repos", tag = "admin", operation_id = "adminCreateRepo",
+    params(("username" = String, Path, description = "username of the owner")), request_body = CreateRepoOption,
+    responses((status = 201, description = "The new repository", body = RepoJson), (status = 403, description = "Not a site admin"),
+        (status = 404, description = "No such user"), (status = 409, description = "The name is taken"), (status = 422, description = "Invalid input")))]
 async fn create_repo(
     State(st): State<AppState>,
     caller: Caller,

@@ -9,18 +9,33 @@ use crate::views::branch::{branch_json, ref_json, BranchJson, ReferenceJson};
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::HeaderMap;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use oxforge_core::access::AccessMode;
 use oxforge_core::Error;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/repos/{owner}/{repo}/branches", get(list))
+pub fn routes() -> OpenApiRouter<AppState> {
+    // Branch and ref names may hold `/`: those two take the rest of the path, so they are
+    // mounted as wildcards and documented through `documented_wildcards`.
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(refs))
         .route("/repos/{owner}/{repo}/branches/{*branch}", get(one))
-        .route("/repos/{owner}/{repo}/git/refs", get(refs))
         .route("/repos/{owner}/{repo}/git/refs/{*prefix}", get(refs_under))
 }
 
+/// The OpenAPI entries of the wildcard routes above.
+pub fn documented_wildcards() -> utoipa::openapi::OpenApi {
+    #[derive(utoipa::OpenApi)]
+    #[openapi(paths(one, refs_under))]
+    struct Wildcards;
+    <Wildcards as utoipa::OpenApi>::openapi()
+}
+
+#[utoipa::path(get, path = "/repos/{owner}/{repo}/branches", tag = "repository", operation_id = "repoListBranches",
+    params(("owner" = String, Path, description = "owner of the repo"), ("repo" = String, Path, description = "name of the repo"), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
+    responses((status = 200, description = "Branches with their head commits", body = Vec<BranchJson>), (status = 404, description = "Absent, or not visible")))]
 async fn list(
     State(st): State<AppState>,
     caller: Caller,
@@ -43,6 +58,9 @@ async fn list(
     ))
 }
 
+#[utoipa::path(get, path = "/repos/{owner}/{repo}/branches/{branch}", tag = "repository", operation_id = "repoGetBranch",
+    params(("owner" = String, Path, description = "owner of the repo"), ("repo" = String, Path, description = "name of the repo"), ("branch" = String, Path, description = "branch to get")),
+    responses((status = 200, description = "The branch", body = BranchJson), (status = 404, description = "No such branch or repository")))]
 async fn one(
     State(st): State<AppState>,
     caller: Caller,
@@ -87,6 +105,9 @@ async fn refs_matching(
     Ok(Json(list))
 }
 
+#[utoipa::path(get, path = "/repos/{owner}/{repo}/git/refs", tag = "repository", operation_id = "repoListAllGitRefs",
+    params(("owner" = String, Path, description = "owner of the repo"), ("repo" = String, Path, description = "name of the repo")),
+    responses((status = 200, description = "Every ref", body = Vec<ReferenceJson>), (status = 404, description = "No refs, or no such repository")))]
 async fn refs(
     State(st): State<AppState>,
     caller: Caller,
@@ -95,6 +116,9 @@ async fn refs(
     refs_matching(&st, &caller, &owner, &repo, "refs/").await
 }
 
+#[utoipa::path(get, path = "/repos/{owner}/{repo}/git/refs/{ref}", tag = "repository", operation_id = "repoListGitRefs",
+    params(("owner" = String, Path, description = "owner of the repo"), ("repo" = String, Path, description = "name of the repo"), ("ref" = String, Path, description = "part or full name of the ref(s)")),
+    responses((status = 200, description = "Matching refs", body = Vec<ReferenceJson>), (status = 404, description = "No matching refs")))]
 async fn refs_under(
     State(st): State<AppState>,
     caller: Caller,

@@ -9,6 +9,7 @@ mod users;
 
 use crate::auth::authenticate;
 use crate::error::{api_headers, method_not_allowed, not_found, render_errors};
+use crate::openapi::{doc_routes, redirect_to_ui, ApiDoc};
 use crate::scope::require_scopes;
 use crate::state::AppState;
 use axum::http::{HeaderValue, Request};
@@ -18,25 +19,43 @@ use axum::Router;
 use oxforge_core::scope::Category;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
 static USER: &[Category] = &[Category::User];
 static USER_REPO: &[Category] = &[Category::User, Category::Repository];
 static REPO: &[Category] = &[Category::Repository];
 static ADMIN: &[Category] = &[Category::Admin];
 
-fn group(st: &AppState, cats: &'static [Category], r: Router<AppState>) -> Router<AppState> {
+fn group(cats: &'static [Category], r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
     r.route_layer(from_fn_with_state(cats, require_scopes))
-        .with_state(st.clone())
+}
+
+/// Every `/api/v1` route, with its OpenAPI description (paths relative to `/api/v1`).
+fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(misc::routes())
+        .merge(group(USER, users::routes().merge(tokens::routes())))
+        .merge(group(USER_REPO, repos::user_routes()))
+        .merge(group(REPO, repos::routes().merge(branches::routes())))
+        .merge(group(ADMIN, admin::routes()))
+        .split_for_parts();
+    doc.merge(branches::documented_wildcards());
+    (router, doc)
+}
+
+/// The OpenAPI document of the API as served.
+pub fn api_doc() -> utoipa::openapi::OpenApi {
+    api_routes().1
 }
 
 pub fn build(st: AppState, extra: Option<Router<AppState>>) -> Router {
-    let api = Router::new()
-        .merge(extra.unwrap_or_default())
-        .merge(misc::routes())
-        .merge(group(&st, USER, users::routes().merge(tokens::routes())))
-        .merge(group(&st, USER_REPO, repos::user_routes()))
-        .merge(group(&st, REPO, repos::routes().merge(branches::routes())))
-        .merge(group(&st, ADMIN, admin::routes()))
+    let (routes, doc) = api_routes();
+    let mut api = Router::new().merge(extra.unwrap_or_default()).merge(routes);
+    if st.cfg.enable_swagger {
+        api = api.route("/swagger", get(redirect_to_ui));
+    }
+    let api = api
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(from_fn_with_state(st.clone(), authenticate))
@@ -45,9 +64,13 @@ pub fn build(st: AppState, extra: Option<Router<AppState>>) -> Router {
         .with_state(st.clone());
 
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
-    Router::new()
+    let mut app = Router::new()
         .nest("/api/v1", api)
-        .merge(crate::githttp::routes().with_state(st.clone()))
+        .merge(crate::githttp::routes().with_state(st.clone()));
+    if st.cfg.enable_swagger {
+        app = app.merge(doc_routes(doc));
+    }
+    app
         .route("/api/v1", get(not_found))
         .layer(
             // Log the path only: queries may carry tokens.

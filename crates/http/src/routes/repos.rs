@@ -9,30 +9,29 @@ use crate::state::AppState;
 use crate::views::repo::{repo_json, RepoJson};
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use oxforge_core::access::{repo_access, AccessMode, Viewer};
 use oxforge_core::model::{RepoSettings, RepoWithOwner, User, Visibility};
 use oxforge_core::Error;
 use oxforge_service::repos::{CreateRepo, EditRepo};
 use oxforge_store::{RepoFilter, RepoOrder, SearchMode};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Routes Gitea guards with both `user` and `repository` scopes.
-pub fn user_routes() -> Router<AppState> {
-    Router::new()
-        .route("/user/repos", get(list_mine).post(create_mine))
-        .route("/users/{username}/repos", get(list_of_user))
+pub fn user_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_mine, create_mine))
+        .routes(routes!(list_of_user))
 }
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/repos/search", get(search))
-        .route(
-            "/repos/{owner}/{repo}",
-            get(get_one).patch(edit).delete(remove),
-        )
-        .route("/repositories/{id}", get(get_by_id))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(search))
+        .routes(routes!(get_one, edit, remove))
+        .routes(routes!(get_by_id))
 }
 
 /// Looks a repository up for the caller: 404 when they may not see it, and Gitea's 403
@@ -75,9 +74,9 @@ fn bool_param(uri: &Uri, key: &str) -> Option<bool> {
     query_value(uri, key).map(|v| form_bool(&v))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Serialize, Default, ToSchema)]
 #[serde(default)]
-struct CreateRepoOption {
+pub struct CreateRepoOption {
     name: Option<String>,
     description: Option<String>,
     private: Option<bool>,
@@ -149,6 +148,11 @@ pub async fn create_for(
     ))
 }
 
+#[utoipa::path(post, path = "/user/repos", tag = "repository", operation_id = "createCurrentUserRepo",
+    request_body = CreateRepoOption,
+    responses((status = 201, description = "The new repository", body = RepoJson),
+        (status = 400, description = "Unknown readme template"), (status = 409, description = "The name is taken"),
+        (status = 422, description = "Invalid input")))]
 async fn create_mine(
     State(st): State<AppState>,
     caller: Caller,
@@ -161,6 +165,9 @@ async fn create_mine(
     create_for(&st, &caller, me, me, body).await
 }
 
+#[utoipa::path(get, path = "/user/repos", tag = "user", operation_id = "userCurrentListRepos",
+    params(("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
+    responses((status = 200, description = "Repositories the caller owns or works on (whole list without page and limit)", body = Vec<RepoJson>)))]
 async fn list_mine(
     State(st): State<AppState>,
     caller: Caller,
@@ -181,6 +188,10 @@ async fn list_mine(
     ))
 }
 
+#[utoipa::path(get, path = "/users/{username}/repos", tag = "user", operation_id = "userListRepos",
+    params(("username" = String, Path, description = "username of the owner"), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
+    responses((status = 200, description = "The user's repositories the caller may see", body = Vec<RepoJson>),
+        (status = 404, description = "No such user")))]
 async fn list_of_user(
     State(st): State<AppState>,
     caller: Caller,
@@ -204,8 +215,8 @@ async fn list_of_user(
     ))
 }
 
-#[derive(Serialize)]
-struct SearchResults {
+#[derive(Serialize, ToSchema)]
+pub struct RepoSearchResults {
     ok: bool,
     data: Vec<RepoJson>,
 }
@@ -287,11 +298,29 @@ fn search_filter(uri: &Uri, caller: &Caller) -> ApiResult<RepoFilter> {
     Ok(f)
 }
 
+#[utoipa::path(get, path = "/repos/search", tag = "repository", operation_id = "repoSearch",
+    params(("q" = Option<String>, Query, description = "keywords, comma-separated; `owner/name` also matches owners"),
+        ("topic" = Option<bool>, Query, description = "match topics exactly instead of names"),
+        ("includeDesc" = Option<bool>, Query, description = "also search descriptions"),
+        ("uid" = Option<i64>, Query, description = "only repositories owned by (or, without exclusive, related to) this user id"),
+        ("priority_owner_id" = Option<i64>, Query, description = "repositories of this owner first"),
+        ("team_id" = Option<i64>, Query, description = "not supported yet: ignored"),
+        ("starredBy" = Option<i64>, Query, description = "not supported yet: ignored"),
+        ("private" = Option<bool>, Query, description = "include private repositories the caller may see (default true)"),
+        ("is_private" = Option<bool>, Query, description = "only private (true) or public (false) repositories"),
+        ("template" = Option<bool>, Query, description = "only templates (true) or non-templates (false)"),
+        ("archived" = Option<bool>, Query, description = "only archived (true) or active (false) repositories"),
+        ("mode" = Option<String>, Query, description = "source, fork, mirror or collaborative"),
+        ("exclusive" = Option<bool>, Query, description = "with uid: only repositories it owns"),
+        ("sort" = Option<String>, Query, description = "alpha, created, updated, size, git_size, lfs_size, id, stars, forks"),
+        ("order" = Option<String>, Query, description = "asc or desc, with sort"), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
+    responses((status = 200, description = "Matching repositories the caller may see", body = RepoSearchResults),
+        (status = 422, description = "Bad mode, sort or order")))]
 async fn search(
     State(st): State<AppState>,
     caller: Caller,
     OriginalUri(uri): OriginalUri,
-) -> ApiResult<(HeaderMap, Json<SearchResults>)> {
+) -> ApiResult<(HeaderMap, Json<RepoSearchResults>)> {
     let filter = search_filter(&uri, &caller)?;
     let p = paging(&st.cfg, &uri);
     let (list, total) = st
@@ -300,13 +329,16 @@ async fn search(
         .await?;
     Ok((
         list_headers(&st.cfg, &uri, total, Some(p), true),
-        Json(SearchResults {
+        Json(RepoSearchResults {
             ok: true,
             data: json_list(&st, &caller, &list),
         }),
     ))
 }
 
+#[utoipa::path(get, path = "/repos/{owner}/{repo}", tag = "repository", operation_id = "repoGet",
+    params(("owner" = String, Path, description = "owner of the repo"), ("repo" = String, Path, description = "name of the repo")),
+    responses((status = 200, description = "The repository", body = RepoJson), (status = 404, description = "Absent, or not visible to the caller")))]
 async fn get_one(
     State(st): State<AppState>,
     caller: Caller,
@@ -316,6 +348,9 @@ async fn get_one(
     Ok(Json(repo_json(&st.cfg, &caller, &r, mode)))
 }
 
+#[utoipa::path(get, path = "/repositories/{id}", tag = "repository", operation_id = "repoGetByID",
+    params(("id" = i64, Path, description = "id of the repo to get")),
+    responses((status = 200, description = "The repository", body = RepoJson), (status = 404, description = "Absent, or not visible to the caller")))]
 async fn get_by_id(
     State(st): State<AppState>,
     caller: Caller,
@@ -332,9 +367,9 @@ async fn get_by_id(
     Ok(Json(repo_json(&st.cfg, &caller, &r, mode)))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Serialize, Default, ToSchema)]
 #[serde(default)]
-struct EditRepoOption {
+pub struct EditRepoOption {
     name: Option<String>,
     description: Option<String>,
     website: Option<String>,
@@ -370,26 +405,26 @@ struct EditRepoOption {
     external_wiki: Option<ExternalWikiOption>,
 }
 
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Serialize, Default, Clone, ToSchema)]
 #[serde(default)]
-struct InternalTrackerOption {
+pub struct InternalTrackerOption {
     enable_time_tracker: Option<bool>,
     allow_only_contributors_to_track_time: Option<bool>,
     enable_issue_dependencies: Option<bool>,
 }
 
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Serialize, Default, Clone, ToSchema)]
 #[serde(default)]
-struct ExternalTrackerOption {
+pub struct ExternalTrackerOption {
     external_tracker_url: String,
     external_tracker_format: String,
     external_tracker_style: String,
     external_tracker_regexp_pattern: String,
 }
 
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Serialize, Default, Clone, ToSchema)]
 #[serde(default)]
-struct ExternalWikiOption {
+pub struct ExternalWikiOption {
     external_wiki_url: String,
 }
 
@@ -531,6 +566,11 @@ impl EditRepoOption {
     }
 }
 
+#[utoipa::path(patch, path = "/repos/{owner}/{repo}", tag = "repository", operation_id = "repoEdit",
+    params(("owner" = String, Path, description = "owner of the repo"), ("repo" = String, Path, description = "name of the repo")), request_body = EditRepoOption,
+    responses((status = 200, description = "The repository after the edit", body = RepoJson),
+        (status = 403, description = "Not a repository admin"), (status = 404, description = "Absent, or not visible to the caller"),
+        (status = 422, description = "Invalid input")))]
 async fn edit(
     State(st): State<AppState>,
     caller: Caller,
@@ -551,6 +591,10 @@ async fn edit(
     Ok(Json(repo_json(&st.cfg, &caller, &updated, mode)))
 }
 
+#[utoipa::path(delete, path = "/repos/{owner}/{repo}", tag = "repository", operation_id = "repoDelete",
+    params(("owner" = String, Path, description = "owner of the repo"), ("repo" = String, Path, description = "name of the repo")),
+    responses((status = 204, description = "Deleted with its git data"), (status = 403, description = "Not the owner"),
+        (status = 404, description = "Absent, or not visible to the caller")))]
 async fn remove(
     State(st): State<AppState>,
     caller: Caller,

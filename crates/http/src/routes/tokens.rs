@@ -9,17 +9,19 @@ use crate::state::AppState;
 use crate::views::token::{token_json, AccessTokenJson};
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{delete, get};
-use axum::{Json, Router};
+use axum::Json;
 use oxforge_core::model::User;
 use oxforge_core::scope::Scopes;
 use oxforge_core::Error;
 use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/users/{username}/tokens", get(list).post(create))
-        .route("/users/{username}/tokens/{token}", delete(remove))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(remove))
 }
 
 async fn target(st: &AppState, caller: &Caller, name: &str) -> ApiResult<User> {
@@ -39,6 +41,10 @@ async fn target(st: &AppState, caller: &Caller, name: &str) -> ApiResult<User> {
     Ok(user)
 }
 
+#[utoipa::path(get, path = "/users/{username}/tokens", tag = "user", operation_id = "userGetTokens",
+    params(("username" = String, Path, description = "username of the user whose tokens are listed"), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
+    responses((status = 200, description = "The user's tokens (without their secrets)", body = Vec<AccessTokenJson>),
+        (status = 401, description = "HTTP Basic authentication required"), (status = 403, description = "Not that user nor an admin")))]
 async fn list(
     State(st): State<AppState>,
     caller: Caller,
@@ -52,8 +58,8 @@ async fn list(
     Ok((list_headers(&st.cfg, &uri, total, paging, false), Json(out)))
 }
 
-#[derive(Deserialize)]
-struct CreateAccessTokenOption {
+#[derive(Deserialize, ToSchema)]
+pub struct CreateAccessTokenOption {
     name: Option<String>,
     #[serde(default)]
     scopes: Vec<String>,
@@ -61,6 +67,12 @@ struct CreateAccessTokenOption {
     expires_at: Option<String>,
 }
 
+#[utoipa::path(post, path = "/users/{username}/tokens", tag = "user", operation_id = "userCreateToken",
+    params(("username" = String, Path, description = "username of the user who gets the token")),
+    request_body = CreateAccessTokenOption,
+    responses((status = 201, description = "The new token; `sha1` holds its secret, shown only here", body = AccessTokenJson),
+        (status = 400, description = "Name taken, or bad scopes"), (status = 401, description = "HTTP Basic authentication required"),
+        (status = 403, description = "Not that user nor an admin"), (status = 422, description = "Invalid input")))]
 async fn create(
     State(st): State<AppState>,
     caller: Caller,
@@ -85,6 +97,10 @@ async fn create(
     Ok((StatusCode::CREATED, Json(token_json(&token, Some(&plain)))))
 }
 
+#[utoipa::path(delete, path = "/users/{username}/tokens/{token}", tag = "user", operation_id = "userDeleteAccessToken",
+    params(("username" = String, Path, description = "username of the token's owner"), ("token" = String, Path, description = "token ID or name")),
+    responses((status = 204, description = "Deleted"), (status = 404, description = "No such token"),
+        (status = 422, description = "Several tokens have that name")))]
 async fn remove(
     State(st): State<AppState>,
     caller: Caller,

@@ -7,19 +7,21 @@ use crate::state::AppState;
 use crate::views::user::{user_json, view_for, UserJson, UserView};
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::HeaderMap;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use oxforge_core::access::can_see_owner;
 use oxforge_core::model::{User, Visibility};
 use oxforge_core::Error;
 use oxforge_store::UserFilter;
 use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/user", get(me))
-        .route("/users/search", get(search))
-        .route("/users/{username}", get(one))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(me))
+        .routes(routes!(search))
+        .routes(routes!(one))
 }
 
 /// An account the caller may see, or 404 (the same answer whether it is absent or hidden).
@@ -32,11 +34,18 @@ pub async fn visible_user(st: &AppState, caller: &Caller, name: &str) -> ApiResu
     Ok(user)
 }
 
+#[utoipa::path(get, path = "/user", tag = "user", operation_id = "userGetCurrent",
+    responses((status = 200, description = "The authenticated user", body = UserJson),
+        (status = 401, description = "Not signed in")))]
 async fn me(State(st): State<AppState>, caller: Caller) -> ApiResult<Json<UserJson>> {
     let u = caller.require_user()?;
     Ok(Json(user_json(&st.cfg, u, UserView::Full)))
 }
 
+#[utoipa::path(get, path = "/users/{username}", tag = "user", operation_id = "userGet",
+    params(("username" = String, Path, description = "username of the user to get")),
+    responses((status = 200, description = "The user", body = UserJson),
+        (status = 404, description = "No such user, or not visible to the caller")))]
 async fn one(
     State(st): State<AppState>,
     caller: Caller,
@@ -46,17 +55,20 @@ async fn one(
     Ok(Json(user_json(&st.cfg, &u, view_for(&caller, &u))))
 }
 
-#[derive(Serialize)]
-struct SearchResult {
+#[derive(Serialize, ToSchema)]
+pub struct UserSearchResult {
     ok: bool,
     data: Vec<UserJson>,
 }
 
+#[utoipa::path(get, path = "/users/search", tag = "user", operation_id = "userSearch",
+    params(("q" = Option<String>, Query, description = "keyword"), ("uid" = Option<i64>, Query, description = "ID of the user to search for"), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
+    responses((status = 200, description = "Users the caller may see", body = UserSearchResult)))]
 async fn search(
     State(st): State<AppState>,
     caller: Caller,
     OriginalUri(uri): OriginalUri,
-) -> ApiResult<(HeaderMap, Json<SearchResult>)> {
+) -> ApiResult<(HeaderMap, Json<UserSearchResult>)> {
     let viewer = caller.viewer();
     let me = caller.user.as_deref();
     let admin = me.is_some_and(|u| u.is_admin) && !viewer.public_only;
@@ -85,6 +97,6 @@ async fn search(
         .collect();
     Ok((
         list_headers(&st.cfg, &uri, total, paging, true),
-        Json(SearchResult { ok: true, data }),
+        Json(UserSearchResult { ok: true, data }),
     ))
 }

@@ -4,15 +4,17 @@ use crate::state::HttpConfig;
 use oxforge_core::time::rfc3339;
 use oxforge_git::refs::{BranchInfo, RefInfo};
 use serde::Serialize;
+use utoipa::ToSchema;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct PayloadUser {
     pub name: String,
     pub email: String,
     pub username: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = PayloadCommitVerification)]
 pub struct Verification {
     pub verified: bool,
     pub reason: String,
@@ -21,7 +23,7 @@ pub struct Verification {
     pub payload: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct PayloadCommit {
     pub id: String,
     pub message: String,
@@ -35,7 +37,8 @@ pub struct PayloadCommit {
     pub modified: Vec<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Branch)]
 pub struct BranchJson {
     pub name: String,
     pub commit: PayloadCommit,
@@ -93,7 +96,7 @@ pub fn branch_json(
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct GitObject {
     #[serde(rename = "type")]
     pub kind: String,
@@ -101,7 +104,8 @@ pub struct GitObject {
     pub url: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Reference)]
 pub struct ReferenceJson {
     #[serde(rename = "ref")]
     pub name: String,

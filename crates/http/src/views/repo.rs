@@ -8,22 +8,26 @@ use oxforge_core::access::AccessMode;
 use oxforge_core::model::{RepoWithOwner, Visibility};
 use oxforge_core::time::{rfc3339, ZERO_TIME};
 use serde::Serialize;
+use utoipa::ToSchema;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Permission)]
 pub struct PermissionJson {
     pub admin: bool,
     pub push: bool,
     pub pull: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = InternalTracker)]
 pub struct InternalTrackerJson {
     pub enable_time_tracker: bool,
     pub allow_only_contributors_to_track_time: bool,
     pub enable_issue_dependencies: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ExternalTracker)]
 pub struct ExternalTrackerJson {
     pub external_tracker_url: String,
     pub external_tracker_format: String,
@@ -31,12 +35,25 @@ pub struct ExternalTrackerJson {
     pub external_tracker_regexp_pattern: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ExternalWiki)]
 pub struct ExternalWikiJson {
     pub external_wiki_url: String,
 }
 
-#[derive(Debug, Serialize)]
+/// A pending ownership transfer (Gitea omits the key when there is none; transfers do
+/// not exist yet, so it is always omitted).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = RepoTransfer)]
+pub struct RepoTransferJson {
+    pub doer: UserJson,
+    pub recipient: UserJson,
+    #[schema(value_type = Vec<Object>)]
+    pub teams: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Repository)]
 pub struct RepoJson {
     pub id: i64,
     pub owner: UserJson,
@@ -48,6 +65,7 @@ pub struct RepoJson {
     pub fork: bool,
     pub template: bool,
     /// Always present; `null` for repositories that are not forks (Gogs clients expect it).
+    #[schema(no_recursion)]
     pub parent: Option<Box<RepoJson>>,
     pub mirror: bool,
     /// KiB, as Gitea.
@@ -105,6 +123,8 @@ pub struct RepoJson {
     pub mirror_interval: String,
     pub object_format_name: String,
     pub mirror_updated: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repo_transfer: Option<RepoTransferJson>,
     pub topics: Vec<String>,
     pub licenses: Vec<String>,
 }
@@ -216,6 +236,7 @@ pub fn repo_json(
         mirror_interval: String::new(),
         object_format_name: repo.object_format_name.clone(),
         mirror_updated: ZERO_TIME.into(),
+        repo_transfer: None,
         topics: Vec::new(),
         licenses: Vec::new(),
     }

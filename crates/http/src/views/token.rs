@@ -4,8 +4,10 @@ use oxforge_core::model::AccessToken;
 use oxforge_core::scope::Scopes;
 use oxforge_core::time::{rfc3339, rfc3339_or_zero};
 use serde::Serialize;
+use utoipa::ToSchema;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = AccessToken)]
 pub struct AccessTokenJson {
     pub id: i64,
     pub name: String,

@@ -6,8 +6,10 @@ use md5::{Digest, Md5};
 use oxforge_core::model::User;
 use oxforge_core::time::{rfc3339, rfc3339_or_zero, ZERO_TIME};
 use serde::Serialize;
+use utoipa::ToSchema;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = User)]
 pub struct UserJson {
     pub id: i64,
     pub login: String,
