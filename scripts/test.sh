@@ -15,6 +15,11 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 echo "== unit and integration tests on SQLite"
 OXFORGE_TEST_POSTGRES_URL= cargo test --workspace --quiet
 
+if [ "${OXFORGE_SKIP_COMPAT:-}" != "1" ]; then
+  echo "== compatibility suite: real Gitea and Gogs clients (compat/run.sh)"
+  compat/run.sh
+fi
+
 if [ "${OXFORGE_SKIP_POSTGRES:-}" = "1" ]; then
   echo "== PostgreSQL run skipped (OXFORGE_SKIP_POSTGRES=1)"
   exit 0

@@ -1,0 +1,68 @@
+// gitea-js (npm, generated from Gitea's swagger) against oxforge.
+import { Api, giteaApi } from "gitea-js";
+
+const URL = process.env.OXFORGE_URL;
+const TOKEN = process.env.OXFORGE_TOKEN;
+const PASSWORD = process.env.OXFORGE_PASSWORD;
+const basicHeader = (u, p) => "Basic " + Buffer.from(`${u}:${p}`).toString("base64");
+
+async function check(name, fn) {
+  try {
+    const ok = await fn();
+    if (ok === false) throw new Error("unexpected result");
+    console.log(`PASS ${name}`);
+  } catch (e) {
+    const detail = e?.error?.message ?? e?.message ?? String(e);
+    console.log(`FAIL ${name}: ${String(detail).slice(0, 300)}`);
+  }
+}
+
+const admin = giteaApi(URL, { token: TOKEN, customFetch: fetch });
+// giteaApi() only knows tokens; Basic auth goes through the generated Api class itself.
+const basic = (u) =>
+  new Api({ baseUrl: `${URL}/api/v1`, customFetch: fetch, baseApiParams: { format: "json", headers: { Authorization: basicHeader(u, PASSWORD) } } });
+const state = {};
+
+await check("version", async () => (await admin.version.getVersion()).data.version.startsWith("1."));
+await check("settings api", async () => (await admin.settings.getGeneralApiSettings()).data.max_response_items === 50);
+await check("auth token header get current user", async () => (await admin.user.userGetCurrent()).data.login === process.env.OXFORGE_ADMIN);
+await check("admin create user", async () =>
+  (await admin.admin.adminCreateUser({ username: "jsuser", email: "js@example.com", password: PASSWORD, must_change_password: false })).data.login === "jsuser");
+await check("admin list users", async () => (await admin.admin.adminSearchUsers()).data.some((u) => u.login === "jsuser"));
+await check("admin edit user", async () => (await admin.admin.adminEditUser("jsuser", { login_name: "jsuser", source_id: 0, full_name: "JS User" })).data.full_name === "JS User");
+await check("get user", async () => (await admin.users.userGet("jsuser")).data.login === "jsuser");
+await check("search users", async () => (await admin.users.userSearch({ q: "jsuser" })).data.data.length === 1);
+await check("create token (basic auth)", async () => {
+  const t = (await basic("jsuser").users.userCreateToken("jsuser", { name: "gitea-js", scopes: ["write:repository", "write:user"] })).data;
+  state.token = t.sha1;
+  state.tokenId = t.id;
+  return t.sha1.length === 40 && t.scopes.join(",") === "write:repository,write:user";
+});
+await check("list tokens", async () => (await basic("jsuser").users.userGetTokens("jsuser")).data.some((t) => t.name === "gitea-js"));
+const me = giteaApi(URL, { token: state.token, customFetch: fetch });
+await check("create repository (user)", async () =>
+  (await me.user.createCurrentUserRepo({ name: "js-repo", auto_init: true, description: "from gitea-js" })).data.full_name === "jsuser/js-repo");
+await check("admin create repository for user", async () => (await admin.admin.adminCreateRepo("jsuser", { name: "js-admin-repo" })).data.empty === true);
+await check("get repository", async () => {
+  const r = (await me.repos.repoGet("jsuser", "js-repo")).data;
+  state.repoId = r.id;
+  return r.permissions.admin === true && r.default_branch === "main";
+});
+await check("get repository by id", async () => (await me.repositories.repoGetById(state.repoId)).data.name === "js-repo");
+await check("list my repositories", async () => (await me.user.userCurrentListRepos()).data.length === 2);
+await check("list user repositories", async () => (await admin.users.userListRepos("jsuser")).data.length === 2);
+await check("search repositories", async () => {
+  const res = await me.repos.repoSearch({ q: "js-", limit: 1 });
+  return res.data.ok === true && res.data.data.length === 1 && res.headers.get("x-total-count") === "2";
+});
+await check("edit repository", async () => (await me.repos.repoEdit("jsuser", "js-repo", { description: "edited" })).data.description === "edited");
+await check("list branches", async () => (await me.repos.repoListBranches("jsuser", "js-repo")).data[0].name === "main");
+await check("get branch", async () => (await me.repos.repoGetBranch("jsuser", "js-repo", "main")).data.commit.id.length === 40);
+await check("list git refs", async () => (await me.repos.repoListAllGitRefs("jsuser", "js-repo")).data[0].ref === "refs/heads/main");
+await check("delete repository", async () => (await me.repos.repoDelete("jsuser", "js-admin-repo")).status === 204);
+await check("delete token", async () => (await basic("jsuser").users.userDeleteAccessToken("jsuser", String(state.tokenId))).status === 204);
+await check("migrate repository", async () => (await admin.repos.repoMigrate({ clone_addr: "https://example.invalid/x.git", repo_name: "js-migrated" })).data.name === "js-migrated");
+await check("create organization", async () => (await admin.orgs.orgCreate({ username: "jsorg" })).data.name === "jsorg");
+await check("create team", async () => (await admin.orgs.orgCreateTeam("jsorg", { name: "devs", permission: "read" })).data.name === "devs");
+await check("create issue", async () => (await admin.repos.issueCreateIssue("jsuser", "js-repo", { title: "first" })).data.title === "first");
+await check("admin delete user", async () => (await admin.admin.adminDeleteUser("jsuser", { purge: true })).status === 204);

@@ -1,0 +1,54 @@
+"""gogs-client (PyPI, the Python Gogs client) against oxforge."""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from common import ADMIN, PASSWORD, TOKEN, URL, check  # noqa: E402
+
+import gogs_client  # noqa: E402
+
+api = gogs_client.GogsApi(URL)
+admin = gogs_client.Token(TOKEN)
+state = {}
+
+check("valid authentication (token)", lambda: api.valid_authentication(admin))
+check("authenticated user (token)", lambda: api.authenticated_user(admin).username == ADMIN)
+check("admin create user", lambda: api.create_user(admin, "gogsu", "gogsu", "gogsu@example.com", PASSWORD).username == "gogsu")
+# Admin-created accounts must change their password first (as Gitea); clear the flag.
+check("admin update user", lambda: api.update_user(admin, "gogsu", gogs_client.GogsUserUpdate.Builder("gogsu", "gogsu@example.com").set_full_name("Gogs User").build()).full_name == "Gogs User")
+basic = gogs_client.UsernamePassword("gogsu", PASSWORD)
+
+
+def unlock():
+    import requests
+    r = requests.patch(f"{URL}/api/v1/admin/users/gogsu", json={"must_change_password": False}, headers={"Authorization": f"token {TOKEN}"})
+    return r.status_code == 200
+
+
+unlock()
+check("user exists", lambda: api.user_exists("gogsu"))
+check("get user", lambda: api.get_user(admin, "gogsu").email == "gogsu@example.com")
+check("search users", lambda: "gogsu" in [u.username for u in api.search_users("gogs")])
+
+
+def create_token():
+    t = api.create_token(basic, "gogs-client", username="gogsu")
+    state["token"] = gogs_client.Token(t.token)
+    return len(t.token) == 40
+
+
+check("create token (basic auth)", create_token)
+check("list tokens", lambda: "gogs-client" in [t.name for t in api.get_tokens(basic, username="gogsu")])
+check("ensure token", lambda: api.ensure_token(basic, "gogs-client", username="gogsu").name == "gogs-client")
+tok = state.get("token")
+check("create repository", lambda: api.create_repo(tok, "gogs-repo", description="from gogs-client", auto_init=True).full_name == "gogsu/gogs-repo")
+check("repository exists", lambda: api.repo_exists(tok, "gogsu", "gogs-repo"))
+check("get repository", lambda: api.get_repo(tok, "gogsu", "gogs-repo").permissions.admin)
+check("list user repositories", lambda: "gogs-repo" in [r.name for r in api.get_user_repos(tok, "gogsu")])
+check("list branches", lambda: [b.name for b in api.get_branches(tok, "gogsu", "gogs-repo")] == ["main"])
+check("get branch", lambda: api.get_branch(tok, "gogsu", "gogs-repo", "main").commit.id)
+check("delete repository", lambda: api.delete_repo(tok, "gogsu", "gogs-repo") is None and not api.repo_exists(tok, "gogsu", "gogs-repo"))
+check("migrate repository", lambda: api.migrate_repo(tok, "https://example.invalid/x.git", 1, "gogs-migrated").name == "gogs-migrated")
+check("create organization", lambda: api.create_organization(admin, "gogsu", "gogsorg").username == "gogsorg")
+check("create team", lambda: api.create_organization_team(admin, "gogsorg", "devs").name == "devs")
+check("admin delete user", lambda: api.delete_user(admin, "gogsu") is None and not api.user_exists("gogsu"))

@@ -1,0 +1,79 @@
+"""py-gitea (PyPI) against oxforge."""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from common import ADMIN, PASSWORD, TOKEN, URL, check  # noqa: E402
+
+from gitea import Gitea, Organization, Repository, User  # noqa: E402
+
+admin = Gitea(URL, TOKEN)
+state = {}
+
+check("version", lambda: admin.get_version().startswith("1."))
+check("auth token header: get current user", lambda: admin.get_user().username == ADMIN)
+check("auth basic: get current user", lambda: Gitea(URL, auth=(ADMIN, PASSWORD)).get_user().login == ADMIN)
+
+
+def create_user():
+    u = admin.create_user("pyg", "pyg@example.com", PASSWORD, change_pw=False)
+    state["user"] = u
+    return u.username == "pyg"
+
+
+check("admin create user", create_user)
+check("admin list users", lambda: "pyg" in [u.username for u in admin.get_users()])
+check("get user", lambda: User.request(admin, "pyg").email == "pyg@example.com")
+
+basic = Gitea(URL, auth=("pyg", PASSWORD))
+
+
+def create_token():
+    t = basic.requests_post("/users/pyg/tokens", data={"name": "py-gitea"})
+    state["token"] = t["sha1"]
+    return len(t["sha1"]) == 40
+
+
+check("create token (basic auth)", create_token)
+check("list tokens", lambda: "py-gitea" in [t["name"] for t in basic.requests_get("/users/pyg/tokens")])
+me = Gitea(URL, state.get("token"))
+
+
+def create_repo():
+    r = me.get_user().create_repo("py-repo", description="from py-gitea", autoInit=True)
+    state["repo"] = r
+    return r.full_name == "pyg/py-repo" and r.owner.username == "pyg"
+
+
+check("create repository (user)", create_repo)
+check("admin create repository for user", lambda: admin.create_repo(state["user"], "py-admin-repo", autoInit=False).name == "py-admin-repo")
+check("get repository", lambda: Repository.request(me, "pyg", "py-repo").default_branch == "master")
+check("list user repositories", lambda: {"py-repo", "py-admin-repo"} <= {r.name for r in state["user"].get_repositories()})
+check("search repositories", lambda: any(r["name"] == "py-repo" for r in me.requests_get("/repos/search", params={"q": "py-repo"})["data"]))
+check("list branches", lambda: [b.name for b in Repository.request(me, "pyg", "py-repo").get_branches()] == ["master"])
+
+
+def edit_repo():
+    r = Repository.request(me, "pyg", "py-repo")
+    r.description = "edited"
+    r.commit()
+    return Repository.request(me, "pyg", "py-repo").description == "edited"
+
+
+check("edit repository", edit_repo)
+
+
+def delete_repo():
+    Repository.request(me, "pyg", "py-admin-repo").delete()
+    try:
+        Repository.request(me, "pyg", "py-admin-repo")
+    except Exception:  # noqa: BLE001 - NotFoundException expected
+        return True
+    return False
+
+
+check("delete repository", delete_repo)
+check("migrate repository", lambda: Repository.migrate_repo(me, "git", "https://example.invalid/x.git", "py-migrated").name == "py-migrated")
+check("create organization", lambda: admin.create_org(state["user"], "pyorg", "an org").username == "pyorg")
+check("create team", lambda: admin.create_team(Organization.request(admin, "pyorg"), "devs").name == "devs")
+check("create issue", lambda: Repository.request(me, "pyg", "py-repo").create_issue("first issue", description="body").title == "first issue")
