@@ -4,13 +4,15 @@
 # the committed compat/results/<client>.txt (OXFORGE_BLESS=1 rewrites them).
 #
 #   compat/run.sh [client...]      clients: py-gitea gogs-client gitea-js go-gogs-client
+#                                  and schemathesis (fuzzing against our own OpenAPI document;
+#                                  SCHEMATHESIS_SEED and SCHEMATHESIS_EXAMPLES tune it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/oxforge-target}"
 CACHE="${OXFORGE_COMPAT_CACHE:-$HOME/.cache/oxforge-compat}"
 CLIENTS=("$@")
-[ ${#CLIENTS[@]} -gt 0 ] || CLIENTS=(py-gitea gogs-client gitea-js go-gogs-client)
+[ ${#CLIENTS[@]} -gt 0 ] || CLIENTS=(py-gitea gogs-client gitea-js go-gogs-client schemathesis)
 mkdir -p "$CACHE"
 
 # --- clients, pinned, installed once into the cache -----------------------------------
@@ -35,6 +37,7 @@ for c in "${CLIENTS[@]}"; do
       if [ ! -d /usr/share/gocode/src/github.com/gogits/go-gogs-client ] || ! command -v go >/dev/null; then
         apt-get update -qq && apt-get install -y -qq golang-go golang-github-gogits-go-gogs-client-dev >/dev/null
       fi ;;
+    schemathesis) install_py "$CACHE/schemathesis" "schemathesis==4.32.5" ;;
     *) echo "unknown client $c" >&2; exit 2 ;;
   esac
 done
@@ -58,6 +61,22 @@ for _ in $(seq 1 200); do curl -sf "$OXFORGE_URL/api/v1/version" >/dev/null && b
 passed=0; failed=0
 for c in "${CLIENTS[@]}"; do
   out="$WORK/$c.out"
+  if [ "$c" = schemathesis ]; then
+    # No 5xx, and every answer matches our own document, for a bounded number of examples.
+    if "$CACHE/schemathesis/bin/st" run "$OXFORGE_URL/openapi3.v1.json" --url "$OXFORGE_URL/api/v1" \
+        -H "Authorization: token $OXFORGE_TOKEN" \
+        --checks not_a_server_error,response_schema_conformance,content_type_conformance \
+        --phases coverage,fuzzing --max-examples "${SCHEMATHESIS_EXAMPLES:-25}" --workers 2 \
+        --seed "${SCHEMATHESIS_SEED:-20261123}" >"$out" 2>&1; then
+      echo "compat schemathesis: $(grep -Eo '[0-9]+ generated, [0-9]+ passed' "$out" | head -1)"
+      passed=$((passed + 1))
+    else
+      tail -60 "$out" >&2
+      echo "compat schemathesis: failures found" >&2
+      failed=$((failed + 1))
+    fi
+    continue
+  fi
   case $c in
     py-gitea) "$CACHE/py-gitea/bin/python" compat/py-gitea/check.py >"$out" 2>"$out.err" || true ;;
     gogs-client) "$CACHE/gogs-client/bin/python" compat/gogs-client/check.py >"$out" 2>"$out.err" || true ;;
