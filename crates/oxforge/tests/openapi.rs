@@ -183,3 +183,36 @@ async fn documents_and_ui_are_served_offline() {
     }
     s.stop().await;
 }
+
+/// The checker every integration test's answers pass through does catch a bad shape.
+#[test]
+#[should_panic(expected = "does not fit Gitea's definitions")]
+fn response_checks_catch_a_wrong_shape() {
+    common::shapes::check_response(
+        "GET",
+        "/api/v1/repos/a/b",
+        200,
+        &serde_json::json!({"id": "not a number"}),
+    );
+}
+
+#[test]
+#[should_panic(expected = "not in our OpenAPI document")]
+fn response_checks_catch_an_undocumented_route() {
+    common::shapes::check_response(
+        "GET",
+        "/api/v1/repos/a/b/wiki/pages",
+        200,
+        &serde_json::json!([]),
+    );
+}
+
+#[test]
+fn response_checks_accept_a_real_shape_in_a_list() {
+    common::shapes::check_response(
+        "GET",
+        "/api/v1/repos/a/b/branches",
+        200,
+        &serde_json::json!([]),
+    );
+}

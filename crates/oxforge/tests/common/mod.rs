@@ -227,8 +227,15 @@ impl TestServer {
         if let Some(b) = body {
             req = req.json(&b);
         }
+        let method_name = req
+            .try_clone()
+            .and_then(|r| r.build().ok())
+            .map(|r| r.method().to_string())
+            .unwrap_or_default();
         let res = req.send().await.expect("request");
-        Self::read(res).await
+        let resp = Self::read(res).await;
+        shapes::check_response(&method_name, path, resp.status, &resp.body);
+        resp
     }
 
     pub async fn read(res: reqwest::Response) -> Resp {

@@ -81,3 +81,100 @@ pub fn assert_shape(def: &str, v: &Value) {
         errors.join("\n")
     );
 }
+
+fn our_doc() -> &'static Value {
+    static DOC: OnceLock<Value> = OnceLock::new();
+    DOC.get_or_init(|| serde_json::to_value(oxforge_http::api_doc()).expect("our document"))
+}
+
+/// The documented operation answering `method path` (path relative to `/api/v1`).
+fn operation<'a>(doc: &'a Value, method: &str, path: &str) -> Option<&'a Value> {
+    let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let mut best: Option<(&Value, usize)> = None;
+    for (template, item) in doc["paths"].as_object()? {
+        let t: Vec<&str> = template.trim_matches('/').split('/').collect();
+        let last_is_param = t.last().is_some_and(|s| s.starts_with('{'));
+        // The last parameter of branch and ref routes may span several segments.
+        let wildcard =
+            last_is_param && (template.ends_with("{branch}") || template.ends_with("{ref}"));
+        let len_ok = t.len() == segs.len() || (wildcard && segs.len() > t.len());
+        if !len_ok {
+            continue;
+        }
+        let mut literal = 0;
+        let matched = t.iter().zip(&segs).all(|(a, b)| {
+            if a.starts_with('{') {
+                true
+            } else {
+                literal += 1;
+                a == b
+            }
+        });
+        if matched && best.is_none_or(|(_, l)| literal > l) {
+            if let Some(op) = item.get(method.to_ascii_lowercase()) {
+                best = Some((op, literal));
+            }
+        }
+    }
+    best.map(|(op, _)| op)
+}
+
+/// Checks `value` against our schema `schema`: wherever it names a definition Gitea
+/// also has, Gitea's definition is the contract.
+fn check_schema(schema: &Value, value: &Value, path: &str, errors: &mut Vec<String>) {
+    let doc = our_doc();
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        let name = r.rsplit('/').next().unwrap_or("");
+        if swagger()["definitions"].get(name).is_some() {
+            check_into(name, value, path, errors);
+        } else if let Some(inner) = doc["components"]["schemas"].get(name) {
+            check_schema(inner, value, path, errors);
+        }
+        return;
+    }
+    if let (Some(items), Some(list)) = (schema.get("items"), value.as_array()) {
+        for (i, v) in list.iter().enumerate() {
+            check_schema(items, v, &format!("{path}[{i}]"), errors);
+        }
+    }
+    if let (Some(props), Some(obj)) = (
+        schema.get("properties").and_then(Value::as_object),
+        value.as_object(),
+    ) {
+        for (k, s) in props {
+            if let Some(v) = obj.get(k) {
+                check_schema(s, v, &format!("{path}.{k}"), errors);
+            }
+        }
+    }
+}
+
+/// Every successful JSON answer the integration tests receive goes through here: it must
+/// come from a documented operation and fit Gitea's definitions.
+pub fn check_response(method: &str, full_path: &str, status: u16, body: &Value) {
+    let Some(path) = full_path
+        .split('?')
+        .next()
+        .and_then(|p| p.strip_prefix("/api/v1"))
+    else {
+        return;
+    };
+    if !(200..300).contains(&status) || body.is_null() {
+        return;
+    }
+    let op = operation(our_doc(), method, path).unwrap_or_else(|| {
+        panic!("{method} {path} answered {status} but is not in our OpenAPI document")
+    });
+    let Some(schema) =
+        op["responses"][status.to_string()]["content"]["application/json"].get("schema")
+    else {
+        panic!("{method} {path}: status {status} with a JSON body is not documented");
+    };
+    let mut errors = Vec::new();
+    check_schema(schema, body, &format!("{method} {path}"), &mut errors);
+    assert!(
+        errors.is_empty(),
+        "answer does not fit Gitea's definitions:\n{}",
+        errors.join("\n")
+    );
+}
