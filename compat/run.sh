@@ -51,7 +51,8 @@ export OXFORGE_ADMIN=root OXFORGE_PASSWORD=compat-password-1
 "$BIN" -w "$WORK" admin user create --username "$OXFORGE_ADMIN" --password "$OXFORGE_PASSWORD" --email root@example.com --admin >/dev/null
 OXFORGE_TOKEN=$("$BIN" -w "$WORK" admin user generate-access-token -u "$OXFORGE_ADMIN" --raw)
 export OXFORGE_TOKEN
-OXFORGE__SERVER__HTTP_ADDR=127.0.0.1 OXFORGE_LOG=warn "$BIN" web -w "$WORK" --port "$PORT" 2>"$WORK/server.log" &
+# Clients migrate from this very server, so local addresses must be allowed here.
+OXFORGE__MIGRATIONS__ALLOW_LOCALNETWORKS=true OXFORGE__SERVER__HTTP_ADDR=127.0.0.1 OXFORGE_LOG=warn "$BIN" web -w "$WORK" --port "$PORT" 2>"$WORK/server.log" &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
 export OXFORGE_URL="http://127.0.0.1:$PORT"

@@ -59,9 +59,13 @@ await check("edit repository", async () => (await me.repos.repoEdit("jsuser", "j
 await check("list branches", async () => (await me.repos.repoListBranches("jsuser", "js-repo")).data[0].name === "main");
 await check("get branch", async () => (await me.repos.repoGetBranch("jsuser", "js-repo", "main")).data.commit.id.length === 40);
 await check("list git refs", async () => (await me.repos.repoListAllGitRefs("jsuser", "js-repo")).data[0].ref === "refs/heads/main");
+await check("migrate repository", async () => {
+  const r = (await me.repos.repoMigrate({ clone_addr: `${URL}/jsuser/js-repo.git`, repo_name: "js-migrated", mirror: true, mirror_interval: "1h" })).data;
+  return r.name === "js-migrated" && r.mirror === true && r.mirror_interval === "1h0m0s";
+});
+await check("mirror sync", async () => (await me.repos.repoMirrorSync("jsuser", "js-migrated")).status === 200);
 await check("delete repository", async () => (await me.repos.repoDelete("jsuser", "js-admin-repo")).status === 204);
 await check("delete token", async () => (await basic("jsuser").users.userDeleteAccessToken("jsuser", String(state.tokenId))).status === 204);
-await check("migrate repository", async () => (await admin.repos.repoMigrate({ clone_addr: "https://example.invalid/x.git", repo_name: "js-migrated" })).data.name === "js-migrated");
 await check("create organization", async () => (await admin.orgs.orgCreate({ username: "jsorg" })).data.name === "jsorg");
 await check("create team", async () => (await admin.orgs.orgCreateTeam("jsorg", { name: "devs", permission: "read" })).data.name === "devs");
 await check("create issue", async () => (await admin.repos.issueCreateIssue("jsuser", "js-repo", { title: "first" })).data.title === "first");

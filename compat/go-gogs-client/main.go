@@ -127,8 +127,15 @@ func main() {
 		return me.DeleteRepo("gouser", "go-admin-repo")
 	})
 	check("migrate repository", func() error {
-		_, err := me.MigrateRepo(gogs.MigrateRepoOption{CloneAddr: "https://example.invalid/x.git", UID: 2, RepoName: "go-migrated"})
-		return err
+		u, err := admin.GetUserInfo("gouser")
+		if err != nil {
+			return err
+		}
+		r, err := me.MigrateRepo(gogs.MigrateRepoOption{CloneAddr: url + "/gouser/go-repo.git", UID: int(u.ID), RepoName: "go-migrated"})
+		if err != nil {
+			return err
+		}
+		return expect(r.FullName == "gouser/go-migrated", "wrong repository")
 	})
 	check("admin create organization", func() error {
 		_, err := admin.AdminCreateOrg("gouser", gogs.CreateOrgOption{UserName: "goorg"})

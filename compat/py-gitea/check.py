@@ -73,7 +73,7 @@ def delete_repo():
 
 
 check("delete repository", delete_repo)
-check("migrate repository", lambda: Repository.migrate_repo(me, "git", "https://example.invalid/x.git", "py-migrated").name == "py-migrated")
+check("migrate repository", lambda: Repository.migrate_repo(me, "git", f"{URL}/pyg/py-repo.git", "py-migrated").name == "py-migrated")
 check("create organization", lambda: admin.create_org(state["user"], "pyorg", "an org").username == "pyorg")
 check("create team", lambda: admin.create_team(Organization.request(admin, "pyorg"), "devs").name == "devs")
 check("create issue", lambda: Repository.request(me, "pyg", "py-repo").create_issue("first issue", description="body").title == "first issue")

@@ -23,6 +23,8 @@ pub enum ErrorKind {
     UnsupportedMediaType,
     /// 422: input that fails validation.
     Validation,
+    /// 423: a write to an archived repository.
+    Locked,
     /// 500: our fault; the detail goes to the log, not to the client.
     Internal,
 }
@@ -39,6 +41,7 @@ impl ErrorKind {
             ErrorKind::PayloadTooLarge => 413,
             ErrorKind::UnsupportedMediaType => 415,
             ErrorKind::Validation => 422,
+            ErrorKind::Locked => 423,
             ErrorKind::Internal => 500,
         }
     }

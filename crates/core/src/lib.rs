@@ -1,6 +1,7 @@
 //! Domain types and rules of oxforge: no I/O lives here.
 
 pub mod access;
+pub mod duration;
 pub mod error;
 pub mod model;
 pub mod names;

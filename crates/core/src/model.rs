@@ -201,6 +201,16 @@ pub struct Repo {
     pub archived_unix: i64,
     pub created_unix: i64,
     pub updated_unix: i64,
+    /// Set for pull mirrors.
+    pub mirror: Option<MirrorInfo>,
+}
+
+/// What a repository row carries of its pull-mirror settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MirrorInfo {
+    pub interval_secs: i64,
+    /// Last sync, successful or not.
+    pub updated_unix: i64,
 }
 
 impl Repo {

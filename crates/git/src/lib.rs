@@ -1,6 +1,7 @@
 //! The only place that runs `git` or touches repositories on disk.
 
 pub mod refs;
+pub mod remote;
 pub mod smart;
 
 use oxforge_core::{Error, Result};

@@ -259,11 +259,44 @@ struct Input {
 
 /// Copies the request body into git's stdin, inflating gzip with a bound, and giving up
 /// on a client that sends nothing for the idle timeout. Dropping stdin ends git's input.
+/// The ref names a receive-pack request updates, in the order the client sent them (the
+/// command pkt-lines before the first flush).
+fn commanded_refs(head: &[u8]) -> Vec<String> {
+    let mut refs = Vec::new();
+    let mut pos = 0;
+    while pos + 4 <= head.len() {
+        let Some(len) = std::str::from_utf8(&head[pos..pos + 4])
+            .ok()
+            .and_then(|h| usize::from_str_radix(h, 16).ok())
+        else {
+            break;
+        };
+        if len < 4 || pos + len > head.len() {
+            break;
+        }
+        let line = &head[pos + 4..pos + len];
+        let line = line.split(|b| *b == 0).next().unwrap_or(line);
+        if let Some(name) = std::str::from_utf8(line)
+            .ok()
+            .and_then(|l| l.trim_end().split(' ').nth(2))
+        {
+            refs.push(name.to_string());
+        }
+        pos += len;
+    }
+    refs
+}
+
+/// What the feeder saw: for pushes, the refs in the order the client sent them.
+struct Fed {
+    pushed: Vec<String>,
+}
+
 async fn feed(
     input: Input,
     mut stdin: tokio::process::ChildStdin,
     idle: Duration,
-) -> io::Result<u64> {
+) -> io::Result<Fed> {
     let stream = input.body.into_data_stream().map_err(io::Error::other);
     let raw = StreamReader::new(stream);
     let mut reader: Pin<Box<dyn AsyncRead + Send>> = if input.gzip {
@@ -273,6 +306,8 @@ async fn feed(
     };
     let mut buf = vec![0u8; CHUNK];
     let mut total: u64 = 0;
+    // The first bytes hold the push commands; keep enough of them to read the ref order.
+    let mut head: Vec<u8> = Vec::new();
     loop {
         let n = timeout(idle, reader.read(&mut buf)).await.map_err(|_| {
             io::Error::new(io::ErrorKind::TimedOut, "client stalled while sending")
@@ -281,6 +316,9 @@ async fn feed(
             break;
         }
         total += n as u64;
+        if head.len() < 64 * 1024 {
+            head.extend_from_slice(&buf[..n.min(64 * 1024 - head.len())]);
+        }
         if input.gzip && total > MAX_INFLATED_BYTES {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
@@ -292,7 +330,9 @@ async fn feed(
             .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "git stopped reading"))??;
     }
     stdin.shutdown().await?;
-    Ok(total)
+    Ok(Fed {
+        pushed: commanded_refs(&head),
+    })
 }
 
 /// Starts git and returns the response body that streams its output. The spawned task
@@ -369,18 +409,19 @@ fn spawn_streaming(
             }
         }
         let status = child.wait().await;
+        let mut pushed = Vec::new();
         if let Some(f) = feeder {
             match f.await {
                 Ok(Err(e)) => tracing::warn!(error = %e, "request body not delivered to git"),
                 Err(e) => tracing::warn!(error = %e, "request feeder failed"),
-                Ok(Ok(_)) => {}
+                Ok(Ok(fed)) => pushed = fed.pushed,
             }
         }
         let stderr = err_reader.await.unwrap_or_default();
         match status {
             Ok(s) if s.success() => {
                 if let Some(target) = after {
-                    if let Err(e) = svc.after_push(&target).await {
+                    if let Err(e) = svc.after_push(&target, &pushed).await {
                         tracing::error!(error = %e, repo = target.repo.repo.id, "updating repository after push failed");
                     }
                 }
@@ -393,4 +434,28 @@ fn spawn_streaming(
         drop(tx);
     });
     Ok(Body::from_stream(ReceiverStream::new(rx)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn reads_pushed_refs_in_order() {
+        let mut body = pkt_line(&format!(
+            "{} {} refs/heads/trunk\0report-status\n",
+            "0".repeat(40),
+            "1".repeat(40)
+        ));
+        body.extend(pkt_line(&format!(
+            "{} {} refs/heads/dev\n",
+            "0".repeat(40),
+            "2".repeat(40)
+        )));
+        body.extend_from_slice(b"0000PACK...");
+        assert_eq!(
+            commanded_refs(&body),
+            vec!["refs/heads/trunk", "refs/heads/dev"]
+        );
+        assert!(commanded_refs(b"zzzz").is_empty());
+    }
 }

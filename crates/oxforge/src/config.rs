@@ -55,6 +55,38 @@ pub struct Config {
     pub git_timeout_secs: u64,
     pub enable_push_create_user: bool,
     pub default_push_create_private: bool,
+    pub migrations_allow_local_networks: bool,
+    pub migrations_allowed_domains: Vec<String>,
+    pub migrations_blocked_domains: Vec<String>,
+    pub import_local_paths: bool,
+    pub disable_migrations: bool,
+    pub migrate_timeout_secs: u64,
+    pub mirror_timeout_secs: u64,
+    pub mirror_enabled: bool,
+    pub mirror_disable_new_pull: bool,
+    pub mirror_default_interval: i64,
+    pub mirror_min_interval: i64,
+    pub mirror_workers: usize,
+    pub mirror_check_every_secs: u64,
+    pub mirror_pull_limit: i64,
+    /// `[security] SECRET_KEY`; empty = a key kept in `<work-path>/secret.key`.
+    pub secret_key: String,
+}
+
+fn list(v: &str) -> Vec<String> {
+    v.split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+fn duration(r: &Reader, section: &str, key: &str, default: &str) -> Result<i64, ConfigError> {
+    let v = r.str(section, key, default);
+    oxforge_core::duration::parse_go_duration(&v).ok_or_else(|| {
+        ConfigError(format!(
+            "[{section}] {key}: invalid duration {v:?} (e.g. 8h, 10m, 30s)"
+        ))
+    })
 }
 
 /// Where the configuration comes from.
@@ -235,6 +267,31 @@ impl Config {
                 "DEFAULT_PUSH_CREATE_PRIVATE",
                 true,
             )?,
+            migrations_allow_local_networks: r.bool("migrations", "ALLOW_LOCALNETWORKS", false)?,
+            migrations_allowed_domains: list(&r.str("migrations", "ALLOWED_DOMAINS", "")),
+            migrations_blocked_domains: list(&r.str("migrations", "BLOCKED_DOMAINS", "")),
+            import_local_paths: r.bool("security", "IMPORT_LOCAL_PATHS", false)?,
+            disable_migrations: r.bool("repository", "DISABLE_MIGRATIONS", false)?,
+            migrate_timeout_secs: r.parse("git.timeout", "MIGRATE", 600u64)?,
+            mirror_timeout_secs: r.parse("git.timeout", "MIRROR", 300u64)?,
+            mirror_enabled: r.bool("mirror", "ENABLED", true)?,
+            mirror_disable_new_pull: r.bool("mirror", "DISABLE_NEW_PULL", false)?,
+            mirror_default_interval: duration(&r, "mirror", "DEFAULT_INTERVAL", "8h")?,
+            mirror_min_interval: duration(&r, "mirror", "MIN_INTERVAL", "10m")?.max(1),
+            mirror_workers: r.parse("mirror", "WORKERS", 4usize)?,
+            mirror_check_every_secs: {
+                let v = r.str("cron.update_mirrors", "SCHEDULE", "@every 10m");
+                let d = v
+                    .strip_prefix("@every ")
+                    .and_then(oxforge_core::duration::parse_go_duration);
+                d.filter(|d| *d > 0).ok_or_else(|| {
+                    ConfigError(format!(
+                        "[cron.update_mirrors] SCHEDULE: expected \"@every <duration>\", got {v:?}"
+                    ))
+                })? as u64
+            },
+            mirror_pull_limit: r.parse("cron.update_mirrors", "PULL_LIMIT", 50i64)?,
+            secret_key: r.str("security", "SECRET_KEY", ""),
             work_path,
         })
     }

@@ -5,9 +5,10 @@ pub mod config;
 use config::Config;
 use oxforge_git::RepoRoot;
 pub use oxforge_http::{AppState, HttpConfig};
-use oxforge_service::{Services, Settings};
+use oxforge_service::{MigrationSettings, MirrorSettings, Services, Settings};
 use oxforge_store::{DbConfig, Store};
 use std::future::Future;
+use std::time::Duration;
 use tokio::net::TcpListener;
 
 /// The Gitea version we answer to (Gitea SDKs gate features on it; they refuse < 1.11).
@@ -39,11 +40,62 @@ pub async fn open_services(cfg: &Config) -> Result<Services, String> {
             force_private: cfg.force_private,
             max_creation_limit: cfg.max_creation_limit,
             max_git_processes: cfg.git_max_processes,
-            git_idle_timeout: std::time::Duration::from_secs(cfg.git_timeout_secs.max(1)),
+            git_idle_timeout: Duration::from_secs(cfg.git_timeout_secs.max(1)),
             enable_push_create_user: cfg.enable_push_create_user,
             default_push_create_private: cfg.default_push_create_private,
+            migrations: MigrationSettings {
+                allow_local_networks: cfg.migrations_allow_local_networks,
+                allowed_domains: cfg.migrations_allowed_domains.clone(),
+                blocked_domains: cfg.migrations_blocked_domains.clone(),
+                import_local_paths: cfg.import_local_paths,
+                disabled: cfg.disable_migrations,
+                timeout: Duration::from_secs(cfg.migrate_timeout_secs.max(1)),
+            },
+            mirror: MirrorSettings {
+                enabled: cfg.mirror_enabled,
+                disable_new_pull: cfg.mirror_disable_new_pull,
+                default_interval: cfg.mirror_default_interval.max(cfg.mirror_min_interval),
+                min_interval: cfg.mirror_min_interval,
+                check_every: Duration::from_secs(cfg.mirror_check_every_secs),
+                pull_limit: cfg.mirror_pull_limit,
+                workers: cfg.mirror_workers,
+                timeout: Duration::from_secs(cfg.mirror_timeout_secs.max(1)),
+            },
+            secret_key: secret_key(cfg)?,
         },
     ))
+}
+
+/// The key sealing stored credentials: from `[security] SECRET_KEY`, or generated once
+/// and kept in `<work-path>/secret.key` (processes sharing a database must share the key).
+fn secret_key(cfg: &Config) -> Result<[u8; 32], String> {
+    use sha2::{Digest, Sha256};
+    let material = if !cfg.secret_key.is_empty() {
+        cfg.secret_key.clone()
+    } else {
+        let file = cfg.work_path.join("secret.key");
+        match std::fs::read_to_string(&file) {
+            Ok(k) if !k.trim().is_empty() => k.trim().to_string(),
+            _ => {
+                let key = hex::encode(rand::random::<[u8; 32]>());
+                std::fs::create_dir_all(&cfg.work_path)
+                    .map_err(|e| format!("cannot create {}: {e}", cfg.work_path.display()))?;
+                write_private(&file, &key)
+                    .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+                key
+            }
+        }
+    };
+    Ok(Sha256::digest(material.as_bytes()).into())
+}
+
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    opts.open(path)?.write_all(text.as_bytes())
 }
 
 pub fn http_config(cfg: &Config, bound_port: u16) -> HttpConfig {
@@ -81,6 +133,8 @@ pub async fn serve_with(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let port = listener.local_addr()?.port();
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let background = svc.start_background(stop_rx);
     let state = AppState::new(svc.clone(), http_config(cfg, port));
     let app = match extra {
         Some(extra) => oxforge_http::router_with(state, extra),
@@ -89,6 +143,10 @@ pub async fn serve_with(
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
+    let _ = stop_tx.send(true);
+    for h in background {
+        let _ = h.await;
+    }
     svc.store.close().await;
     result
 }

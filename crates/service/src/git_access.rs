@@ -153,8 +153,9 @@ impl Services {
     }
 
     /// Brings the row up to date after a push: emptiness, size, update time, and the
-    /// default branch of a repository that was empty before.
-    pub async fn after_push(&self, target: &GitTarget) -> Result<()> {
+    /// default branch of a repository that was empty before (the first branch the push
+    /// named, as `pushed` lists the refs in the client's order).
+    pub async fn after_push(&self, target: &GitTarget, pushed: &[String]) -> Result<()> {
         // Re-read: a concurrent push may have changed the row since the target was taken.
         let Some(current) = self.store.repo_by_id(target.repo.repo.id).await? else {
             return Ok(());
@@ -170,9 +171,14 @@ impl Services {
             .iter()
             .any(|b| b.name == current.repo.default_branch);
         if !has_default && current.repo.is_empty {
-            if let Some(first) = branches.first() {
-                self.repos.set_head(&target.path, &first.name).await?;
-                up.default_branch = Some(first.name.clone());
+            let first_pushed = pushed
+                .iter()
+                .filter_map(|r| r.strip_prefix("refs/heads/"))
+                .find(|name| branches.iter().any(|b| b.name == *name))
+                .map(String::from);
+            if let Some(first) = first_pushed.or_else(|| branches.first().map(|b| b.name.clone())) {
+                self.repos.set_head(&target.path, &first).await?;
+                up.default_branch = Some(first);
             }
         }
         self.store.update_repo(current.repo.id, &up).await

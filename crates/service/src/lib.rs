@@ -2,7 +2,11 @@
 
 pub mod accounts;
 pub mod git_access;
+pub mod hosts;
+pub mod migrations;
+pub mod mirrors;
 pub mod repos;
+mod secret;
 mod throttle;
 pub mod tokens;
 
@@ -29,6 +33,67 @@ pub struct Settings {
     pub enable_push_create_user: bool,
     /// Repositories made by a push are private.
     pub default_push_create_private: bool,
+    pub migrations: MigrationSettings,
+    pub mirror: MirrorSettings,
+    /// Seals stored source credentials (`[security] SECRET_KEY`).
+    pub secret_key: [u8; 32],
+}
+
+/// `[migrations]`, `[security] IMPORT_LOCAL_PATHS`, `[repository] DISABLE_MIGRATIONS`.
+#[derive(Debug, Clone)]
+pub struct MigrationSettings {
+    pub allow_local_networks: bool,
+    pub allowed_domains: Vec<String>,
+    pub blocked_domains: Vec<String>,
+    pub import_local_paths: bool,
+    pub disabled: bool,
+    pub timeout: Duration,
+}
+
+impl Default for MigrationSettings {
+    fn default() -> Self {
+        MigrationSettings {
+            allow_local_networks: false,
+            allowed_domains: Vec::new(),
+            blocked_domains: Vec::new(),
+            import_local_paths: false,
+            disabled: false,
+            timeout: Duration::from_secs(600),
+        }
+    }
+}
+
+/// `[mirror]` and `[cron.update_mirrors]`.
+#[derive(Debug, Clone)]
+pub struct MirrorSettings {
+    pub enabled: bool,
+    pub disable_new_pull: bool,
+    /// Seconds.
+    pub default_interval: i64,
+    /// Seconds.
+    pub min_interval: i64,
+    /// How often the scheduler looks for due mirrors.
+    pub check_every: Duration,
+    /// Due mirrors queued per check.
+    pub pull_limit: i64,
+    /// Sync jobs run at once by this process (each also needs a git process slot).
+    pub workers: usize,
+    pub timeout: Duration,
+}
+
+impl Default for MirrorSettings {
+    fn default() -> Self {
+        MirrorSettings {
+            enabled: true,
+            disable_new_pull: false,
+            default_interval: 8 * 3600,
+            min_interval: 600,
+            check_every: Duration::from_secs(600),
+            pull_limit: 50,
+            workers: 4,
+            timeout: Duration::from_secs(300),
+        }
+    }
 }
 
 impl Default for Settings {
@@ -42,6 +107,9 @@ impl Default for Settings {
             git_idle_timeout: Duration::from_secs(360),
             enable_push_create_user: false,
             default_push_create_private: true,
+            migrations: MigrationSettings::default(),
+            mirror: MirrorSettings::default(),
+            secret_key: [0; 32],
         }
     }
 }
@@ -54,6 +122,10 @@ pub struct Services {
     /// Slots for git processes (`max_git_processes`).
     pub git_slots: Arc<Semaphore>,
     login_throttle: Arc<LoginThrottle>,
+    /// Names this process in the job table.
+    instance_id: String,
+    /// Wakes this process's job workers when it queues work.
+    job_signal: Arc<tokio::sync::Notify>,
 }
 
 impl Services {
@@ -64,6 +136,8 @@ impl Services {
             git_slots: Arc::new(Semaphore::new(settings.max_git_processes.max(1))),
             settings,
             login_throttle: Arc::new(LoginThrottle::default()),
+            instance_id: format!("{:08x}", rand::random::<u32>()),
+            job_signal: Arc::new(tokio::sync::Notify::new()),
         }
     }
 }

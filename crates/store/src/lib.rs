@@ -4,7 +4,9 @@
 //! SQLite gets two pools: many readers, and one writer so that writes queue inside the
 //! process instead of failing with "database is locked".
 
+pub mod jobs;
 mod migrate;
+mod mirrors;
 mod repos;
 mod sql;
 mod tokens;
@@ -16,6 +18,8 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor};
 use std::time::Duration;
 
+pub use jobs::{Job, JobRecord};
+pub use mirrors::Mirror;
 pub use repos::{NewRepo, RepoFilter, RepoOrder, RepoUpdate, SearchMode};
 pub use sql::Arg;
 pub use users::{NewUser, UserFilter, UserUpdate};

@@ -5,7 +5,7 @@ use crate::users::{user_from_row, user_select};
 use crate::visibility::readable_repos;
 use crate::{db_error, get_bool, get_i64, get_str, internal, Backend, Store};
 use oxforge_core::access::Viewer;
-use oxforge_core::model::{Repo, RepoSettings, RepoWithOwner};
+use oxforge_core::model::{MirrorInfo, Repo, RepoSettings, RepoWithOwner};
 use oxforge_core::paging::Paging;
 use oxforge_core::{Error, Result};
 use sqlx::any::AnyRow;
@@ -36,13 +36,19 @@ const REPO_COLUMNS: &[&str] = &[
     "updated_unix",
 ];
 
+/// Mirror settings ride along with every repository row (NULL for non-mirrors).
+const MIRROR_JOIN: &str = "LEFT JOIN mirrors m ON m.repo_id = r.id";
+
 fn repo_select() -> String {
     let repo = REPO_COLUMNS
         .iter()
         .map(|c| format!("r.{c} AS r_{c}"))
         .collect::<Vec<_>>()
         .join(", ");
-    format!("{repo}, {}", user_select("o", "o_"))
+    format!(
+        "{repo}, m.interval_secs AS m_interval_secs, m.updated_unix AS m_updated_unix, {}",
+        user_select("o", "o_")
+    )
 }
 
 fn repo_from_row(row: &AnyRow) -> Result<RepoWithOwner> {
@@ -72,6 +78,15 @@ fn repo_from_row(row: &AnyRow) -> Result<RepoWithOwner> {
         archived_unix: get_i64(row, "r_archived_unix")?,
         created_unix: get_i64(row, "r_created_unix")?,
         updated_unix: get_i64(row, "r_updated_unix")?,
+        mirror: {
+            use sqlx::Row;
+            let interval: Option<i64> = row.try_get("m_interval_secs").map_err(internal)?;
+            let updated: Option<i64> = row.try_get("m_updated_unix").map_err(internal)?;
+            interval.map(|interval_secs| MirrorInfo {
+                interval_secs,
+                updated_unix: updated.unwrap_or(0),
+            })
+        },
     };
     Ok(RepoWithOwner {
         repo,
@@ -207,7 +222,7 @@ impl Store {
 
     async fn repo_where(&self, cond: &str, args: Vec<crate::Arg>) -> Result<Option<RepoWithOwner>> {
         let sql = format!(
-            "SELECT {} FROM repositories r JOIN users o ON o.id = r.owner_id WHERE {cond}",
+            "SELECT {} FROM repositories r JOIN users o ON o.id = r.owner_id {MIRROR_JOIN} WHERE {cond}",
             repo_select()
         );
         let row = crate::sql::bind_all(sqlx::query(&sql), &args)
@@ -235,7 +250,7 @@ impl Store {
 
     pub async fn repos_owned_by(&self, owner_id: i64) -> Result<Vec<RepoWithOwner>> {
         let sql = format!(
-            "SELECT {} FROM repositories r JOIN users o ON o.id = r.owner_id WHERE r.owner_id = $1 ORDER BY r.id",
+            "SELECT {} FROM repositories r JOIN users o ON o.id = r.owner_id {MIRROR_JOIN} WHERE r.owner_id = $1 ORDER BY r.id",
             repo_select()
         );
         let rows = sqlx::query(&sql)
@@ -456,7 +471,9 @@ impl Store {
         q.push(&cond.text);
         q.push(&format!(" ORDER BY {order}"));
         q.page(paging);
-        q.push(") p JOIN repositories r ON r.id = p.pid JOIN users o ON o.id = r.owner_id ORDER BY p.pos");
+        q.push(&format!(
+            ") p JOIN repositories r ON r.id = p.pid JOIN users o ON o.id = r.owner_id {MIRROR_JOIN} ORDER BY p.pos"
+        ));
         let rows = q.fetch_all(self.reader()).await.map_err(internal)?;
         let total = match rows.first() {
             Some(row) => get_i64(row, "total_count")?,

@@ -2,6 +2,7 @@
 
 mod admin;
 mod branches;
+mod migrate;
 mod misc;
 mod repos;
 mod tokens;
@@ -37,7 +38,12 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(misc::routes())
         .merge(group(USER, users::routes().merge(tokens::routes())))
         .merge(group(USER_REPO, repos::user_routes()))
-        .merge(group(REPO, repos::routes().merge(branches::routes())))
+        .merge(group(
+            REPO,
+            repos::routes()
+                .merge(branches::routes())
+                .merge(migrate::routes()),
+        ))
         .merge(group(ADMIN, admin::routes()))
         .split_for_parts();
     doc.merge(branches::documented_wildcards());

@@ -586,6 +586,10 @@ async fn edit(
         .into());
     }
     opt.validate()?;
+    // Checked (and stored) first: a bad interval changes nothing else.
+    if let Some(interval) = opt.mirror_interval.as_deref() {
+        st.svc.set_mirror_interval(&r, interval).await?;
+    }
     let edit = opt.into_edit();
     let updated = st.svc.edit_repo(&r, edit).await?;
     Ok(Json(repo_json(&st.cfg, &caller, &updated, mode)))

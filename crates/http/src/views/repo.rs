@@ -233,9 +233,15 @@ pub fn repo_json(
         default_allow_maintainer_edit: s.default_allow_maintainer_edit,
         avatar_url: String::new(),
         internal: !repo.is_private && r.owner.visibility == Visibility::Private,
-        mirror_interval: String::new(),
+        mirror_interval: repo
+            .mirror
+            .map(|m| oxforge_core::duration::format_go_duration(m.interval_secs))
+            .unwrap_or_default(),
         object_format_name: repo.object_format_name.clone(),
-        mirror_updated: ZERO_TIME.into(),
+        mirror_updated: repo
+            .mirror
+            .map(|m| oxforge_core::time::rfc3339_or_zero(m.updated_unix))
+            .unwrap_or_else(|| ZERO_TIME.into()),
         repo_transfer: None,
         topics: Vec::new(),
         licenses: Vec::new(),

@@ -138,6 +138,53 @@ impl TestServer {
         Self::start_with(&[]).await
     }
 
+    /// A second server on the same database and repository root as `first` (several
+    /// processes behind one load balancer).
+    pub async fn start_beside(first: &TestServer, settings: &[(&str, &str, &str)]) -> TestServer {
+        let mut ini = ini::Ini::new();
+        if let (Some(url), Some(name)) = (postgres_url(), &first.pg_database) {
+            let (user, pass, host) = pg_parts(&url);
+            ini.with_section(Some("database"))
+                .set("DB_TYPE", "postgres")
+                .set("HOST", host)
+                .set("NAME", name.clone())
+                .set("USER", user)
+                .set("PASSWD", pass)
+                .set("MAX_OPEN_CONNS", "8");
+        }
+        for (section, key, value) in settings {
+            ini.with_section(Some(*section)).set(*key, *value);
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let port = listener.local_addr().unwrap().port();
+        let mut cfg =
+            Config::from_ini(&ini, first.cfg.work_path.clone(), Some(port)).expect("config");
+        cfg.root_url = Some(format!("http://127.0.0.1:{port}/"));
+        let svc = oxforge::open_services(&cfg).await.expect("open services");
+        let (tx, rx) = oneshot::channel::<()>();
+        let (cfg2, svc2) = (cfg.clone(), svc.clone());
+        let done = tokio::spawn(async move {
+            oxforge::serve(&cfg2, svc2, listener, async {
+                let _ = rx.await;
+            })
+            .await
+            .expect("serve");
+        });
+        TestServer {
+            base: format!("http://127.0.0.1:{port}"),
+            client: reqwest::Client::new(),
+            svc,
+            cfg,
+            admin_token: first.admin_token.clone(),
+            dir: tempfile::tempdir().unwrap(),
+            pg_database: None,
+            shutdown: Some(tx),
+            done: Some(done),
+        }
+    }
+
     /// Starts with extra `app.ini` lines, e.g. `("security", "DISABLE_QUERY_AUTH_TOKEN", "true")`.
     pub async fn start_with(settings: &[(&str, &str, &str)]) -> TestServer {
         let dir = tempfile::tempdir().expect("tempdir");

@@ -1,0 +1,251 @@
+//! Pull mirrors: syncing on request and on schedule, through the shared job table, so one
+//! repository never syncs twice at once even with several processes on one database.
+
+use crate::migrations::remote_failure;
+use crate::Services;
+use oxforge_core::duration::{format_go_duration, parse_go_duration_nanos};
+use oxforge_core::model::RepoWithOwner;
+use oxforge_core::{Error, Result};
+use oxforge_store::RepoUpdate;
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub const SYNC_JOB: &str = "mirror-sync";
+
+fn sync_key(repo_id: i64) -> String {
+    format!("{SYNC_JOB}:{repo_id}")
+}
+
+/// What the API shows of a mirror.
+#[derive(Debug, Clone)]
+pub struct MirrorView {
+    pub interval: String,
+    pub updated_unix: i64,
+    pub last_error: String,
+}
+
+impl Services {
+    pub async fn mirror_view(&self, repo_id: i64) -> Result<Option<MirrorView>> {
+        Ok(self.store.mirror(repo_id).await?.map(|m| MirrorView {
+            interval: format_go_duration(m.interval_secs),
+            updated_unix: m.updated_unix,
+            last_error: m.last_error,
+        }))
+    }
+
+    /// `POST /repos/{o}/{r}/mirror-sync`: queues a sync (deduplicated) and returns at once.
+    pub async fn request_mirror_sync(&self, r: &RepoWithOwner) -> Result<()> {
+        if !self.settings.mirror.enabled {
+            return Err(Error::bad_request("Mirror feature is disabled"));
+        }
+        if self.store.mirror(r.repo.id).await?.is_none() {
+            return Err(Error::bad_request("Repository is not a mirror"));
+        }
+        self.queue_sync(r.repo.id).await
+    }
+
+    async fn queue_sync(&self, repo_id: i64) -> Result<()> {
+        self.store
+            .enqueue_job(SYNC_JOB, &sync_key(repo_id), &repo_id.to_string(), 0)
+            .await?;
+        self.job_signal.notify_waiters();
+        Ok(())
+    }
+
+    /// A mirror interval in seconds from Go's syntax: `0` (never), or at least
+    /// `[mirror] MIN_INTERVAL` (so `500ms` is refused, not rounded to 0).
+    pub(crate) fn checked_interval(&self, text: &str) -> Result<i64> {
+        let nanos = parse_go_duration_nanos(text).ok_or_else(|| {
+            Error::validation(format!("invalid mirror interval: {text:?} (e.g. 8h0m0s)"))
+        })?;
+        let min = self.settings.mirror.min_interval;
+        if nanos != 0 && nanos < (min as u128) * 1_000_000_000 {
+            return Err(Error::validation(format!(
+                "mirror interval must be at least {}",
+                format_go_duration(min)
+            )));
+        }
+        Ok((nanos / 1_000_000_000) as i64)
+    }
+
+    /// Changes a mirror's interval (Go duration; `0` stops scheduled syncs).
+    pub async fn set_mirror_interval(&self, r: &RepoWithOwner, text: &str) -> Result<()> {
+        if self.store.mirror(r.repo.id).await?.is_none() {
+            // Gitea ignores the field for repositories that are not mirrors.
+            return Ok(());
+        }
+        let secs = self.checked_interval(text)?;
+        let next = if secs > 0 {
+            oxforge_core::time::now() + secs
+        } else {
+            0
+        };
+        self.store.set_mirror_interval(r.repo.id, secs, next).await
+    }
+
+    /// Fetches from the source with prune and brings the row up to date. The source is
+    /// checked again each time (its name may now resolve elsewhere).
+    pub async fn sync_mirror(&self, repo_id: i64) -> Result<()> {
+        let (Some(m), Some(r)) = (
+            self.store.mirror(repo_id).await?,
+            self.store.repo_by_id(repo_id).await?,
+        ) else {
+            return Ok(());
+        };
+        let started = oxforge_core::time::now();
+        let next = if m.interval_secs > 0 {
+            started + m.interval_secs
+        } else {
+            0
+        };
+        // Not due while it runs: the scheduler must not queue it again meanwhile.
+        self.store
+            .record_mirror_sync(repo_id, m.updated_unix, next, &m.last_error)
+            .await?;
+        let outcome = async {
+            let mut source = self.check_source(None, &m.remote_url, "", "", "").await?;
+            if !m.credentials.is_empty() {
+                source.remote.authorization = Some(crate::secret::open(
+                    &self.settings.secret_key,
+                    &m.credentials,
+                )?);
+            }
+            let path = self.repos.path(&r.owner.name, &r.repo.name);
+            let _slot = self
+                .git_slots
+                .acquire()
+                .await
+                .map_err(|_| Error::internal("git slots closed"))?;
+            oxforge_git::remote::fetch_mirror(
+                &source.remote,
+                &path,
+                m.enable_prune,
+                self.settings.mirror.timeout,
+                &repo_id.to_string(),
+            )
+            .await
+            .map_err(|e| remote_failure(&source, e))?;
+            let branches = oxforge_git::refs::branches(&path).await?;
+            let mut up = RepoUpdate {
+                is_empty: Some(branches.is_empty()),
+                size: Some(self.repos.disk_size(&path).await as i64),
+                touch: true,
+                ..Default::default()
+            };
+            if !branches.iter().any(|b| b.name == r.repo.default_branch) {
+                if let Some(first) = branches.first() {
+                    self.repos.set_head(&path, &first.name).await?;
+                    up.default_branch = Some(first.name.clone());
+                }
+            }
+            self.store.update_repo(repo_id, &up).await
+        }
+        .await;
+        match &outcome {
+            Ok(()) => {
+                tracing::info!(repo = repo_id, "mirror synced");
+                self.store
+                    .record_mirror_sync(repo_id, started, next, "")
+                    .await?;
+            }
+            Err(e) => {
+                tracing::warn!(repo = repo_id, error = %e.message, "mirror sync failed");
+                // Due again at the next scheduler pass.
+                let retry = if m.interval_secs > 0 {
+                    started
+                        + (self.settings.mirror.check_every.as_secs() as i64).min(m.interval_secs)
+                } else {
+                    0
+                };
+                self.store
+                    .record_mirror_sync(repo_id, started, retry, &e.message)
+                    .await?;
+            }
+        }
+        outcome
+    }
+
+    /// Runs one claimed job.
+    async fn run_job(&self, job: &oxforge_store::Job) -> Result<()> {
+        match job.kind.as_str() {
+            SYNC_JOB => {
+                let id: i64 = job
+                    .payload
+                    .parse()
+                    .map_err(|_| Error::internal("bad sync payload"))?;
+                self.sync_mirror(id).await
+            }
+            other => Err(Error::internal(format!(
+                "job kind {other} cannot be resumed"
+            ))),
+        }
+    }
+
+    /// Starts the mirror scheduler and the job workers; they stop when `stop` turns true.
+    pub fn start_background(&self, stop: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
+        let mut handles = Vec::new();
+        if self.settings.mirror.enabled {
+            let svc = self.clone();
+            let mut stop_rx = stop.clone();
+            handles.push(tokio::spawn(async move {
+                loop {
+                    if let Err(e) = svc.schedule_due_mirrors().await {
+                        tracing::warn!(error = %e.message, "mirror scheduler pass failed");
+                    }
+                    tokio::select! {
+                        _ = tokio::time::sleep(svc.settings.mirror.check_every) => {}
+                        _ = stop_rx.changed() => break,
+                    }
+                }
+            }));
+        }
+        for n in 0..self.settings.mirror.workers.max(1) {
+            let svc = self.clone();
+            let mut stop_rx = stop.clone();
+            let name = svc.worker_name(&format!("w{n}"));
+            handles.push(tokio::spawn(async move {
+                loop {
+                    if *stop_rx.borrow() {
+                        break;
+                    }
+                    let now = oxforge_core::time::now();
+                    let lease = now + svc.settings.mirror.timeout.as_secs() as i64 + 60;
+                    match svc.store.claim_job(&name, now, lease).await {
+                        Ok(Some(job)) => {
+                            let result = svc.run_job(&job).await;
+                            let msg = result.err().map(|e| e.message).unwrap_or_default();
+                            if let Err(e) = svc.store.finish_job(job.id, &msg).await {
+                                tracing::warn!(error = %e.message, "cannot record a finished job");
+                            }
+                            continue;
+                        }
+                        Ok(None) => {}
+                        Err(e) => tracing::warn!(error = %e.message, "cannot claim a job"),
+                    }
+                    // Other processes' work is found by polling; our own wakes us at once.
+                    tokio::select! {
+                        _ = svc.job_signal.notified() => {}
+                        _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+                        _ = stop_rx.changed() => break,
+                    }
+                }
+            }));
+        }
+        handles
+    }
+
+    /// Queues a sync for every due mirror (duplicates are dropped by the queue).
+    pub async fn schedule_due_mirrors(&self) -> Result<usize> {
+        let now = oxforge_core::time::now();
+        let due = self
+            .store
+            .due_mirrors(now, self.settings.mirror.pull_limit)
+            .await?;
+        for m in &due {
+            self.queue_sync(m.repo_id).await?;
+        }
+        self.store.prune_jobs(now - 7 * 24 * 3600).await?;
+        Ok(due.len())
+    }
+}
