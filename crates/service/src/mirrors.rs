@@ -94,15 +94,6 @@ impl Services {
             return Ok(());
         };
         let started = oxforge_core::time::now();
-        let next = if m.interval_secs > 0 {
-            started + m.interval_secs
-        } else {
-            0
-        };
-        // Not due while it runs: the scheduler must not queue it again meanwhile.
-        self.store
-            .record_mirror_sync(repo_id, m.updated_unix, next, &m.last_error)
-            .await?;
         let outcome = async {
             let mut source = self.check_source(None, &m.remote_url, "", "", "").await?;
             if !m.credentials.is_empty() {
@@ -145,6 +136,11 @@ impl Services {
         match &outcome {
             Ok(()) => {
                 tracing::info!(repo = repo_id, "mirror synced");
+                let next = if m.interval_secs > 0 {
+                    started + m.interval_secs
+                } else {
+                    0
+                };
                 self.store
                     .record_mirror_sync(repo_id, started, next, "")
                     .await?;
@@ -238,12 +234,13 @@ impl Services {
     /// Queues a sync for every due mirror (duplicates are dropped by the queue).
     pub async fn schedule_due_mirrors(&self) -> Result<usize> {
         let now = oxforge_core::time::now();
+        // Taking them moves their due time ahead: no other pass queues them again.
         let due = self
             .store
-            .due_mirrors(now, self.settings.mirror.pull_limit)
+            .take_due_mirrors(now, self.settings.mirror.pull_limit)
             .await?;
-        for m in &due {
-            self.queue_sync(m.repo_id).await?;
+        for id in &due {
+            self.queue_sync(*id).await?;
         }
         self.store.prune_jobs(now - 7 * 24 * 3600).await?;
         Ok(due.len())

@@ -63,6 +63,25 @@ impl Store {
         row.map(|r| from_row(&r)).transpose()
     }
 
+    /// Takes up to `limit` due mirrors (oldest sync first) and moves their next due time one
+    /// interval ahead in the same statement, so a concurrent pass (this process or another)
+    /// cannot take them too. Returns their repository ids.
+    pub async fn take_due_mirrors(&self, now: i64, limit: i64) -> Result<Vec<i64>> {
+        let rows = sqlx::query(
+            "UPDATE mirrors SET next_update_unix = $1 + interval_secs \
+             WHERE repo_id IN (SELECT repo_id FROM mirrors WHERE next_update_unix <> 0 \
+                 AND next_update_unix <= $1 ORDER BY updated_unix, repo_id LIMIT $2) \
+             AND next_update_unix <> 0 AND next_update_unix <= $1 \
+             RETURNING repo_id",
+        )
+        .bind(now)
+        .bind(limit)
+        .fetch_all(self.writer())
+        .await
+        .map_err(internal)?;
+        rows.iter().map(|r| get_i64(r, "repo_id")).collect()
+    }
+
     /// Mirrors whose next sync is due, oldest sync first.
     pub async fn due_mirrors(&self, now: i64, limit: i64) -> Result<Vec<Mirror>> {
         let rows = sqlx::query(&format!(
