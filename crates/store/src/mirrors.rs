@@ -82,20 +82,6 @@ impl Store {
         rows.iter().map(|r| get_i64(r, "repo_id")).collect()
     }
 
-    /// Mirrors whose next sync is due, oldest sync first.
-    pub async fn due_mirrors(&self, now: i64, limit: i64) -> Result<Vec<Mirror>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM mirrors WHERE next_update_unix <> 0 AND next_update_unix <= $1 \
-             ORDER BY updated_unix, repo_id LIMIT $2"
-        ))
-        .bind(now)
-        .bind(limit)
-        .fetch_all(self.reader())
-        .await
-        .map_err(internal)?;
-        rows.iter().map(from_row).collect()
-    }
-
     pub async fn set_mirror_interval(
         &self,
         repo_id: i64,
