@@ -120,6 +120,31 @@ async fn target(
         .await
 }
 
+/// Access decision and a git process slot, or the answer to give instead.
+async fn authorize(
+    st: &AppState,
+    req: &Parts,
+    owner: &str,
+    repo: &str,
+    service: Service,
+) -> Result<(GitTarget, OwnedSemaphorePermit), Response> {
+    let target = target(st, req, owner, repo, service)
+        .await
+        .map_err(git_error)?;
+    let permit = slot(&st.svc).await.map_err(git_error)?;
+    Ok((target, permit))
+}
+
+/// A streamed git answer with its content type and no caching.
+fn streamed(body: Body, content_type: String) -> Response {
+    let mut res = Response::new(body);
+    if let Ok(v) = HeaderValue::from_str(&content_type) {
+        res.headers_mut().insert(header::CONTENT_TYPE, v);
+    }
+    no_cache(res.headers_mut());
+    res
+}
+
 async fn slot(svc: &Services) -> Result<OwnedSemaphorePermit, Error> {
     match timeout(
         svc.settings.git_idle_timeout,
@@ -154,13 +179,9 @@ async fn info_refs(
             "Unsupported service: only smart HTTP is served",
         );
     };
-    let target = match target(&st, &req, &owner, &repo, service).await {
+    let (target, permit) = match authorize(&st, &req, &owner, &repo, service).await {
         Ok(t) => t,
-        Err(e) => return git_error(e),
-    };
-    let permit = match slot(&st.svc).await {
-        Ok(p) => p,
-        Err(e) => return git_error(e),
+        Err(res) => return res,
     };
     let proto = protocol(&req);
     let v2 = proto.as_deref().is_some_and(|p| p.contains("version=2"));
@@ -172,15 +193,10 @@ async fn info_refs(
     }
     let cmd = service_command(&target.path, service, true, proto.as_deref());
     match spawn_streaming(&st.svc, cmd, None, prefix, None, permit) {
-        Ok(body) => {
-            let mut res = Response::new(body);
-            let ctype = format!("application/x-git-{}-advertisement", service.name());
-            if let Ok(v) = HeaderValue::from_str(&ctype) {
-                res.headers_mut().insert(header::CONTENT_TYPE, v);
-            }
-            no_cache(res.headers_mut());
-            res
-        }
+        Ok(body) => streamed(
+            body,
+            format!("application/x-git-{}-advertisement", service.name()),
+        ),
         Err(e) => git_error(e),
     }
 }
@@ -226,28 +242,16 @@ async fn rpc(
             )
         }
     };
-    let target = match target(&st, &req, &owner, &repo, service).await {
+    let (target, permit) = match authorize(&st, &req, &owner, &repo, service).await {
         Ok(t) => t,
-        Err(e) => return git_error(e),
-    };
-    let permit = match slot(&st.svc).await {
-        Ok(p) => p,
-        Err(e) => return git_error(e),
+        Err(res) => return res,
     };
     let proto = protocol(&req);
     let cmd = service_command(&target.path, service, false, proto.as_deref());
     let after = service.is_push().then_some(target);
     let input = Input { body, gzip };
     match spawn_streaming(&st.svc, cmd, Some(input), Vec::new(), after, permit) {
-        Ok(body) => {
-            let mut res = Response::new(body);
-            let ctype = format!("application/x-git-{}-result", service.name());
-            if let Ok(v) = HeaderValue::from_str(&ctype) {
-                res.headers_mut().insert(header::CONTENT_TYPE, v);
-            }
-            no_cache(res.headers_mut());
-            res
-        }
+        Ok(body) => streamed(body, format!("application/x-git-{}-result", service.name())),
         Err(e) => git_error(e),
     }
 }

@@ -3,41 +3,14 @@
 
 mod common;
 
+use common::gitcli::{git, ok};
+
 use common::shapes::assert_shape;
 use common::{Auth, TestServer, PASSWORD};
 use serde_json::json;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-fn git(dir: &Path, args: &[&str]) -> Output {
-    Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=Tester",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "init.defaultBranch=trunk",
-        ])
-        .args(args)
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .expect("git")
-}
-
-#[track_caller]
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "git failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
 
 fn commit(dir: &Path, file: &str) -> String {
     std::fs::write(dir.join(file), file).unwrap();

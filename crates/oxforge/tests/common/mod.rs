@@ -2,6 +2,7 @@
 //! or a fresh PostgreSQL database when `OXFORGE_TEST_POSTGRES_URL` is set, and talks HTTP.
 #![allow(dead_code)]
 
+pub mod gitcli;
 pub mod shapes;
 
 use base64::Engine;
@@ -163,26 +164,8 @@ impl TestServer {
             Config::from_ini(&ini, first.cfg.work_path.clone(), Some(port)).expect("config");
         cfg.root_url = Some(format!("http://127.0.0.1:{port}/"));
         let svc = oxforge::open_services(&cfg).await.expect("open services");
-        let (tx, rx) = oneshot::channel::<()>();
-        let (cfg2, svc2) = (cfg.clone(), svc.clone());
-        let done = tokio::spawn(async move {
-            oxforge::serve(&cfg2, svc2, listener, async {
-                let _ = rx.await;
-            })
-            .await
-            .expect("serve");
-        });
-        TestServer {
-            base: format!("http://127.0.0.1:{port}"),
-            client: reqwest::Client::new(),
-            svc,
-            cfg,
-            admin_token: first.admin_token.clone(),
-            dir: tempfile::tempdir().unwrap(),
-            pg_database: None,
-            shutdown: Some(tx),
-            done: Some(done),
-        }
+        let dir = tempfile::tempdir().unwrap();
+        Self::launch(cfg, svc, listener, first.admin_token.clone(), dir, None)
     }
 
     /// Starts with extra `app.ini` lines, e.g. `("security", "DISABLE_QUERY_AUTH_TOKEN", "true")`.
@@ -227,6 +210,19 @@ impl TestServer {
             .create_token_for(ADMIN, "test-admin", "all")
             .await
             .expect("admin token");
+        Self::launch(cfg, svc, listener, admin_token, dir, pg_database)
+    }
+
+    /// Serves `svc` on `listener` in the background until `stop`.
+    fn launch(
+        cfg: Config,
+        svc: Services,
+        listener: tokio::net::TcpListener,
+        admin_token: String,
+        dir: tempfile::TempDir,
+        pg_database: Option<String>,
+    ) -> TestServer {
+        let port = listener.local_addr().unwrap().port();
         let (tx, rx) = oneshot::channel::<()>();
         let (cfg2, svc2) = (cfg.clone(), svc.clone());
         let done = tokio::spawn(async move {
