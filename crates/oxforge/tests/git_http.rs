@@ -935,3 +935,54 @@ async fn gzip_encoded_requests_are_inflated() {
     assert!(bytes.windows(4).any(|w| w == b"PACK"));
     s.stop().await;
 }
+
+/// Gitea's TestGitPush: many branches in one push all show in the branch list.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_push_of_many_branches_updates_the_branch_list() {
+    let s = TestServer::start().await;
+    let (foo, _) = s.user("foo").await;
+    s.repo(&foo, "many", false).await;
+    let w = work();
+    let src = w.path().join("src");
+    ok(git(w.path(), &["init", "-q", "src"]));
+    commit(&src, "a.txt", "a\n");
+    for i in 0..100 {
+        ok(git(&src, &["branch", &format!("b{i:03}")]));
+    }
+    ok(git(
+        &src,
+        &[
+            "push",
+            "-q",
+            &url(&s, Some(("foo", PASSWORD)), "foo/many.git"),
+            "--all",
+        ],
+    ));
+    let r = s
+        .get("/api/v1/repos/foo/many/branches?limit=50", &Auth::None)
+        .await
+        .expect(200);
+    assert_eq!(r.total(), 101);
+    assert_eq!(r.body.as_array().unwrap().len(), 50);
+    let r = s
+        .get("/api/v1/repos/foo/many", &Auth::None)
+        .await
+        .expect(200);
+    // `--all` sends refs in name order; the first one named becomes the default, as in Gitea.
+    assert_eq!(r.body["default_branch"], "b000");
+    // Deleting some in one push.
+    let mut args = vec![
+        "push".to_string(),
+        "-q".into(),
+        url(&s, Some(("foo", PASSWORD)), "foo/many.git"),
+    ];
+    args.extend((50..60).map(|i| format!(":b{i:03}")));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    ok(git(&src, &refs));
+    let r = s
+        .get("/api/v1/repos/foo/many/branches", &Auth::None)
+        .await
+        .expect(200);
+    assert_eq!(r.total(), 91);
+    s.stop().await;
+}

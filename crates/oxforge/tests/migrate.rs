@@ -709,3 +709,66 @@ async fn two_instances_never_sync_one_mirror_at_once() {
     a.stop().await;
     src.stop().await;
 }
+
+/// Local paths: admins only, and only with `[security] IMPORT_LOCAL_PATHS`.
+#[tokio::test(flavor = "multi_thread")]
+async fn local_paths_for_admins_when_allowed() {
+    let w = tempfile::tempdir().unwrap();
+    let work = w.path().join("work");
+    ok(git(w.path(), &["init", "-q", "work"]));
+    let head = commit(&work, "a.txt");
+    let path = work.to_str().unwrap().to_string();
+    let t = TestServer::start().await;
+    let r = t
+        .post(
+            "/api/v1/repos/migrate",
+            &t.admin(),
+            json!({"clone_addr": path, "repo_name": "local"}),
+        )
+        .await
+        .expect(422);
+    assert_eq!(
+        r.message(),
+        "You are not allowed to import local repositories."
+    );
+    t.stop().await;
+    let t = TestServer::start_with(&[("security", "IMPORT_LOCAL_PATHS", "true")]).await;
+    let (bob, _) = t.user("bob").await;
+    t.post(
+        "/api/v1/repos/migrate",
+        &bob,
+        json!({"clone_addr": path, "repo_name": "local"}),
+    )
+    .await
+    .expect(422);
+    let r = t
+        .post(
+            "/api/v1/repos/migrate",
+            &t.admin(),
+            json!({"clone_addr": "/no/such/dir", "repo_name": "local"}),
+        )
+        .await
+        .expect(422);
+    assert_eq!(
+        r.message(),
+        "Invalid local path, it does not exist or not a directory."
+    );
+    t.post(
+        "/api/v1/repos/migrate",
+        &t.admin(),
+        json!({"clone_addr": path, "repo_name": "local"}),
+    )
+    .await
+    .expect(201);
+    let out = git(
+        Path::new("/"),
+        &[
+            "--git-dir",
+            t.repo_dir(common::ADMIN, "local").to_str().unwrap(),
+            "rev-parse",
+            "HEAD",
+        ],
+    );
+    assert_eq!(ok(out), head);
+    t.stop().await;
+}
