@@ -9,6 +9,7 @@ mod migrate;
 mod mirrors;
 mod repos;
 mod sql;
+mod stars;
 mod tokens;
 mod users;
 pub mod visibility;
@@ -22,6 +23,7 @@ pub use jobs::{Job, JobRecord};
 pub use mirrors::Mirror;
 pub use repos::{NewRepo, RepoFilter, RepoOrder, RepoUpdate, SearchMode};
 pub use sql::Arg;
+pub use stars::Follow;
 pub use users::{NewUser, UserFilter, UserUpdate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,6 +14,10 @@ const SQLITE: &[(i64, &str)] = &[
         3,
         include_str!("../migrations/sqlite/0003_mirrors_jobs.sql"),
     ),
+    (
+        4,
+        include_str!("../migrations/sqlite/0004_stars_watches.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -24,6 +28,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         3,
         include_str!("../migrations/postgres/0003_mirrors_jobs.sql"),
+    ),
+    (
+        4,
+        include_str!("../migrations/postgres/0004_stars_watches.sql"),
     ),
 ];
 

@@ -177,6 +177,10 @@ pub struct RepoFilter {
     pub priority_owner_id: Option<i64>,
     /// Exact topic names (Gitea's `topic=true` search).
     pub topics: Vec<String>,
+    /// Only repositories this user starred.
+    pub starred_by: Option<i64>,
+    /// Only repositories this user watches.
+    pub watched_by: Option<i64>,
 }
 
 impl Store {
@@ -217,7 +221,18 @@ impl Store {
         .fetch_one(self.writer())
         .await
         .map_err(|e| db_error(e, REPO_EXISTS))?;
-        get_i64(&row, "id")
+        let id = get_i64(&row, "id")?;
+        if n.num_watches > 0 {
+            // The owner watches a new repository (the counter says 1).
+            sqlx::query("INSERT INTO watches (user_id, repo_id, created_unix) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                .bind(n.owner_id)
+                .bind(id)
+                .bind(now)
+                .execute(self.writer())
+                .await
+                .map_err(internal)?;
+        }
+        Ok(id)
     }
 
     async fn repo_where(&self, cond: &str, args: Vec<crate::Arg>) -> Result<Option<RepoWithOwner>> {
@@ -377,6 +392,18 @@ impl Store {
             SearchMode::Collaborative => {
                 cond.push(" AND r.is_mirror = 0");
             }
+        }
+        if let Some(id) = f.starred_by {
+            cond.push(" AND EXISTS (SELECT 1 FROM stars s WHERE s.repo_id = r.id AND s.user_id = ");
+            cond.bind(id);
+            cond.push(")");
+        }
+        if let Some(id) = f.watched_by {
+            cond.push(
+                " AND EXISTS (SELECT 1 FROM watches w WHERE w.repo_id = r.id AND w.user_id = ",
+            );
+            cond.bind(id);
+            cond.push(")");
         }
         if !f.topics.is_empty() {
             // Topics are not stored yet, so no repository carries the asked-for topic.

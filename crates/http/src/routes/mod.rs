@@ -5,6 +5,7 @@ mod branches;
 mod migrate;
 mod misc;
 mod repos;
+mod stars;
 mod tokens;
 mod users;
 
@@ -37,12 +38,16 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(misc::routes())
         .merge(group(USER, users::routes().merge(tokens::routes())))
-        .merge(group(USER_REPO, repos::user_routes()))
+        .merge(group(
+            USER_REPO,
+            repos::user_routes().merge(stars::user_routes()),
+        ))
         .merge(group(
             REPO,
             repos::routes()
                 .merge(branches::routes())
-                .merge(migrate::routes()),
+                .merge(migrate::routes())
+                .merge(stars::routes()),
         ))
         .merge(group(ADMIN, admin::routes()))
         .split_for_parts();

@@ -58,6 +58,21 @@ fn check_public_only(caller: &Caller, r: &RepoWithOwner) -> ApiResult<()> {
     Ok(())
 }
 
+/// A page of repositories with Gitea's list headers.
+pub fn repo_list_response(
+    st: &AppState,
+    caller: &Caller,
+    uri: &Uri,
+    list: &[RepoWithOwner],
+    total: i64,
+    p: oxforge_core::paging::Paging,
+) -> (HeaderMap, Json<Vec<RepoJson>>) {
+    (
+        list_headers(&st.cfg, uri, total, Some(p), true),
+        Json(json_list(st, caller, list)),
+    )
+}
+
 fn json_list(st: &AppState, caller: &Caller, list: &[RepoWithOwner]) -> Vec<RepoJson> {
     let viewer = caller.viewer();
     list.iter()
@@ -246,6 +261,9 @@ fn search_filter(uri: &Uri, caller: &Caller) -> ApiResult<RepoFilter> {
         }
     }
     f.include_description = bool_param(uri, "includeDesc").unwrap_or(false);
+    f.starred_by = query_value(uri, "starredBy")
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|v| *v > 0);
     let uid = query_value(uri, "uid")
         .and_then(|v| v.parse::<i64>().ok())
         .filter(|v| *v > 0);
@@ -305,7 +323,7 @@ fn search_filter(uri: &Uri, caller: &Caller) -> ApiResult<RepoFilter> {
         ("uid" = Option<i64>, Query, description = "only repositories owned by (or, without exclusive, related to) this user id"),
         ("priority_owner_id" = Option<i64>, Query, description = "repositories of this owner first"),
         ("team_id" = Option<i64>, Query, description = "not supported yet: ignored"),
-        ("starredBy" = Option<i64>, Query, description = "not supported yet: ignored"),
+        ("starredBy" = Option<i64>, Query, description = "only repositories starred by this user id"),
         ("private" = Option<bool>, Query, description = "include private repositories the caller may see (default true)"),
         ("is_private" = Option<bool>, Query, description = "only private (true) or public (false) repositories"),
         ("template" = Option<bool>, Query, description = "only templates (true) or non-templates (false)"),

@@ -1,0 +1,315 @@
+//! Stars and watches (subscriptions). Starring or watching needs read access to the
+//! repository; the lists go through the one visibility rule.
+
+use super::repos::{load_repo, repo_list_response};
+use super::users::visible_user;
+use crate::auth::Caller;
+use crate::error::ApiResult;
+use crate::paging::{list_headers, paging};
+use crate::state::AppState;
+use crate::views::repo::RepoJson;
+use crate::views::user::{user_json, view_for, UserJson};
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use oxforge_core::Error;
+use oxforge_store::{Follow, RepoFilter};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Routes Gitea guards with both `user` and `repository` scopes.
+pub fn user_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(my_starred))
+        .routes(routes!(check_star, put_star, delete_star))
+        .routes(routes!(starred_of_user))
+        .routes(routes!(my_subscriptions))
+        .routes(routes!(subscriptions_of_user))
+}
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(stargazers))
+        .routes(routes!(subscribers))
+        .routes(routes!(
+            check_subscription,
+            put_subscription,
+            delete_subscription
+        ))
+}
+
+const OWNER: &str = "owner of the repo";
+const REPO: &str = "name of the repo";
+
+async fn followed_repos(
+    st: &AppState,
+    caller: &Caller,
+    uri: &axum::http::Uri,
+    filter: RepoFilter,
+) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
+    let p = paging(&st.cfg, uri);
+    let (list, total) = st
+        .svc
+        .search_repos(&caller.viewer(), &filter, Some(p))
+        .await?;
+    Ok(repo_list_response(st, caller, uri, &list, total, p))
+}
+
+#[utoipa::path(get, path = "/user/starred", tag = "user", operation_id = "userCurrentListStarred",
+    params(("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
+    responses((status = 200, description = "Repositories the caller starred", body = Vec<RepoJson>), (status = 401, description = "Not signed in")))]
+async fn my_starred(
+    State(st): State<AppState>,
+    caller: Caller,
+    OriginalUri(uri): OriginalUri,
+) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
+    let me = caller.require_user()?;
+    let filter = RepoFilter {
+        starred_by: Some(me.id),
+        ..Default::default()
+    };
+    followed_repos(&st, &caller, &uri, filter).await
+}
+
+#[utoipa::path(get, path = "/users/{username}/starred", tag = "user", operation_id = "userListStarred",
+    params(("username" = String, Path, description = "username of the user"), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
+    responses((status = 200, description = "Repositories the user starred that the caller may see", body = Vec<RepoJson>), (status = 404, description = "No such user")))]
+async fn starred_of_user(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(name): Path<String>,
+    OriginalUri(uri): OriginalUri,
+) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
+    let user = visible_user(&st, &caller, &name).await?;
+    let filter = RepoFilter {
+        starred_by: Some(user.id),
+        ..Default::default()
+    };
+    followed_repos(&st, &caller, &uri, filter).await
+}
+
+#[utoipa::path(get, path = "/user/subscriptions", tag = "user", operation_id = "userCurrentListSubscriptions",
+    params(("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
+    responses((status = 200, description = "Repositories the caller watches", body = Vec<RepoJson>)))]
+async fn my_subscriptions(
+    State(st): State<AppState>,
+    caller: Caller,
+    OriginalUri(uri): OriginalUri,
+) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
+    let me = caller.require_user()?;
+    let filter = RepoFilter {
+        watched_by: Some(me.id),
+        ..Default::default()
+    };
+    followed_repos(&st, &caller, &uri, filter).await
+}
+
+#[utoipa::path(get, path = "/users/{username}/subscriptions", tag = "user", operation_id = "userListSubscriptions",
+    params(("username" = String, Path, description = "username of the user"), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
+    responses((status = 200, description = "Repositories the user watches that the caller may see", body = Vec<RepoJson>), (status = 404, description = "No such user")))]
+async fn subscriptions_of_user(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(name): Path<String>,
+    OriginalUri(uri): OriginalUri,
+) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
+    let user = visible_user(&st, &caller, &name).await?;
+    let filter = RepoFilter {
+        watched_by: Some(user.id),
+        ..Default::default()
+    };
+    followed_repos(&st, &caller, &uri, filter).await
+}
+
+async fn set_star(
+    st: &AppState,
+    caller: &Caller,
+    owner: &str,
+    repo: &str,
+    on: Option<bool>,
+) -> ApiResult<StatusCode> {
+    let me = caller.require_user()?;
+    let (r, _) = load_repo(st, caller, owner, repo).await?;
+    match on {
+        Some(on) => {
+            st.svc
+                .store
+                .set_follow(Follow::Star, me.id, r.repo.id, on)
+                .await?;
+            Ok(StatusCode::NO_CONTENT)
+        }
+        None => match st
+            .svc
+            .store
+            .follow_since(Follow::Star, me.id, r.repo.id)
+            .await?
+        {
+            Some(_) => Ok(StatusCode::NO_CONTENT),
+            None => Err(Error::not_found().into()),
+        },
+    }
+}
+
+#[utoipa::path(get, path = "/user/starred/{owner}/{repo}", tag = "user", operation_id = "userCurrentCheckStarring",
+    params(("owner" = String, Path, description = OWNER), ("repo" = String, Path, description = REPO)),
+    responses((status = 204, description = "Starred"), (status = 404, description = "Not starred, or no such repository")))]
+async fn check_star(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((o, r)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    set_star(&st, &caller, &o, &r, None).await
+}
+
+#[utoipa::path(put, path = "/user/starred/{owner}/{repo}", tag = "user", operation_id = "userCurrentPutStar",
+    params(("owner" = String, Path, description = OWNER), ("repo" = String, Path, description = REPO)),
+    responses((status = 204, description = "Starred"), (status = 404, description = "No such repository")))]
+async fn put_star(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((o, r)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    set_star(&st, &caller, &o, &r, Some(true)).await
+}
+
+#[utoipa::path(delete, path = "/user/starred/{owner}/{repo}", tag = "user", operation_id = "userCurrentDeleteStar",
+    params(("owner" = String, Path, description = OWNER), ("repo" = String, Path, description = REPO)),
+    responses((status = 204, description = "Not starred any more"), (status = 404, description = "No such repository")))]
+async fn delete_star(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((o, r)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    set_star(&st, &caller, &o, &r, Some(false)).await
+}
+
+async fn followers(
+    st: &AppState,
+    caller: &Caller,
+    owner: &str,
+    repo: &str,
+    uri: &axum::http::Uri,
+    f: Follow,
+) -> ApiResult<(HeaderMap, Json<Vec<UserJson>>)> {
+    let (r, _) = load_repo(st, caller, owner, repo).await?;
+    let p = paging(&st.cfg, uri);
+    let (users, total) = st.svc.store.followers(f, r.repo.id, p).await?;
+    let out = users
+        .iter()
+        .map(|u| user_json(&st.cfg, u, view_for(caller, u)))
+        .collect();
+    Ok((list_headers(&st.cfg, uri, total, Some(p), true), Json(out)))
+}
+
+#[utoipa::path(get, path = "/repos/{owner}/{repo}/stargazers", tag = "repository", operation_id = "repoListStargazers",
+    params(("owner" = String, Path, description = OWNER), ("repo" = String, Path, description = REPO), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
+    responses((status = 200, description = "Users who starred the repository", body = Vec<UserJson>), (status = 404, description = "Absent, or not visible")))]
+async fn stargazers(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((o, r)): Path<(String, String)>,
+    OriginalUri(uri): OriginalUri,
+) -> ApiResult<(HeaderMap, Json<Vec<UserJson>>)> {
+    followers(&st, &caller, &o, &r, &uri, Follow::Star).await
+}
+
+#[utoipa::path(get, path = "/repos/{owner}/{repo}/subscribers", tag = "repository", operation_id = "repoListSubscribers",
+    params(("owner" = String, Path, description = OWNER), ("repo" = String, Path, description = REPO), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
+    responses((status = 200, description = "Users who watch the repository", body = Vec<UserJson>), (status = 404, description = "Absent, or not visible")))]
+async fn subscribers(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((o, r)): Path<(String, String)>,
+    OriginalUri(uri): OriginalUri,
+) -> ApiResult<(HeaderMap, Json<Vec<UserJson>>)> {
+    followers(&st, &caller, &o, &r, &uri, Follow::Watch).await
+}
+
+/// Gitea's `WatchInfo`.
+#[derive(Serialize, ToSchema)]
+#[schema(as = WatchInfo)]
+pub struct WatchInfoJson {
+    subscribed: bool,
+    ignored: bool,
+    #[schema(value_type = Option<Object>)]
+    reason: Option<serde_json::Value>,
+    created_at: String,
+    url: String,
+    repository_url: String,
+}
+
+async fn watch(
+    st: &AppState,
+    caller: &Caller,
+    owner: &str,
+    repo: &str,
+    on: Option<bool>,
+) -> ApiResult<Option<WatchInfoJson>> {
+    let me = caller.require_user()?;
+    let (r, _) = load_repo(st, caller, owner, repo).await?;
+    if let Some(on) = on {
+        st.svc
+            .store
+            .set_follow(Follow::Watch, me.id, r.repo.id, on)
+            .await?;
+    }
+    let since = st
+        .svc
+        .store
+        .follow_since(Follow::Watch, me.id, r.repo.id)
+        .await?;
+    let api = format!(
+        "{}api/v1/repos/{}/{}",
+        st.cfg.root_url, r.owner.name, r.repo.name
+    );
+    Ok(since.map(|t| WatchInfoJson {
+        subscribed: true,
+        ignored: false,
+        reason: None,
+        created_at: oxforge_core::time::rfc3339(t),
+        url: format!("{api}/subscription"),
+        repository_url: api,
+    }))
+}
+
+#[utoipa::path(get, path = "/repos/{owner}/{repo}/subscription", tag = "repository", operation_id = "userCurrentCheckSubscription",
+    params(("owner" = String, Path, description = OWNER), ("repo" = String, Path, description = REPO)),
+    responses((status = 200, description = "The caller watches the repository", body = WatchInfoJson), (status = 404, description = "Not watching, or no such repository")))]
+async fn check_subscription(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((o, r)): Path<(String, String)>,
+) -> ApiResult<Json<WatchInfoJson>> {
+    watch(&st, &caller, &o, &r, None)
+        .await?
+        .map(Json)
+        .ok_or_else(|| Error::not_found().into())
+}
+
+#[utoipa::path(put, path = "/repos/{owner}/{repo}/subscription", tag = "repository", operation_id = "userCurrentPutSubscription",
+    params(("owner" = String, Path, description = OWNER), ("repo" = String, Path, description = REPO)),
+    responses((status = 200, description = "Now watching", body = WatchInfoJson), (status = 404, description = "No such repository")))]
+async fn put_subscription(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((o, r)): Path<(String, String)>,
+) -> ApiResult<Json<WatchInfoJson>> {
+    watch(&st, &caller, &o, &r, Some(true))
+        .await?
+        .map(Json)
+        .ok_or_else(|| Error::internal("watch not recorded").into())
+}
+
+#[utoipa::path(delete, path = "/repos/{owner}/{repo}/subscription", tag = "repository", operation_id = "userCurrentDeleteSubscription",
+    params(("owner" = String, Path, description = OWNER), ("repo" = String, Path, description = REPO)),
+    responses((status = 204, description = "Not watching any more"), (status = 404, description = "No such repository")))]
+async fn delete_subscription(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((o, r)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    watch(&st, &caller, &o, &r, Some(false)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

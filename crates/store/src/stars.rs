@@ -1,0 +1,104 @@
+//! Stars and watches: one row per (user, repository), the repository's counter recounted
+//! from the rows on every change so it cannot drift.
+
+use crate::sql::Sql;
+use crate::users::{user_from_row, user_select};
+use crate::{get_i64, internal, Store};
+use oxforge_core::model::User;
+use oxforge_core::paging::Paging;
+use oxforge_core::Result;
+
+/// Which relation: `stars` (counter `num_stars`) or `watches` (`num_watches`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Follow {
+    Star,
+    Watch,
+}
+
+impl Follow {
+    fn table(self) -> &'static str {
+        match self {
+            Follow::Star => "stars",
+            Follow::Watch => "watches",
+        }
+    }
+    fn counter(self) -> &'static str {
+        match self {
+            Follow::Star => "num_stars",
+            Follow::Watch => "num_watches",
+        }
+    }
+}
+
+impl Store {
+    /// Adds or removes the relation (idempotent) and recounts the repository's counter.
+    pub async fn set_follow(&self, f: Follow, user_id: i64, repo_id: i64, on: bool) -> Result<()> {
+        let t = f.table();
+        let change = if on {
+            format!("INSERT INTO {t} (user_id, repo_id, created_unix) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+        } else {
+            format!("DELETE FROM {t} WHERE user_id = $1 AND repo_id = $2 AND $3 = $3")
+        };
+        sqlx::query(&change)
+            .bind(user_id)
+            .bind(repo_id)
+            .bind(oxforge_core::time::now())
+            .execute(self.writer())
+            .await
+            .map_err(internal)?;
+        sqlx::query(&format!(
+            "UPDATE repositories SET {} = (SELECT COUNT(*) FROM {t} x WHERE x.repo_id = $1) WHERE id = $1",
+            f.counter()
+        ))
+        .bind(repo_id)
+        .execute(self.writer())
+        .await
+        .map_err(internal)?;
+        Ok(())
+    }
+
+    /// When `user_id` started following the repository, if they do.
+    pub async fn follow_since(&self, f: Follow, user_id: i64, repo_id: i64) -> Result<Option<i64>> {
+        let row = sqlx::query(&format!(
+            "SELECT created_unix FROM {} WHERE user_id = $1 AND repo_id = $2",
+            f.table()
+        ))
+        .bind(user_id)
+        .bind(repo_id)
+        .fetch_optional(self.reader())
+        .await
+        .map_err(internal)?;
+        row.map(|r| get_i64(&r, "created_unix")).transpose()
+    }
+
+    /// The users following a repository, oldest first.
+    pub async fn followers(
+        &self,
+        f: Follow,
+        repo_id: i64,
+        paging: Paging,
+    ) -> Result<(Vec<User>, i64)> {
+        let t = f.table();
+        let total = get_i64(
+            &sqlx::query(&format!("SELECT COUNT(*) AS n FROM {t} WHERE repo_id = $1"))
+                .bind(repo_id)
+                .fetch_one(self.reader())
+                .await
+                .map_err(internal)?,
+            "n",
+        )?;
+        let mut q = Sql::new(&format!(
+            "SELECT {} FROM {t} x JOIN users u ON u.id = x.user_id WHERE x.repo_id = ",
+            user_select("u", "")
+        ));
+        q.bind(repo_id);
+        q.push(" ORDER BY x.created_unix, u.id");
+        q.page(Some(paging));
+        let rows = q.fetch_all(self.reader()).await.map_err(internal)?;
+        let users = rows
+            .iter()
+            .map(|r| user_from_row(r, ""))
+            .collect::<Result<_>>()?;
+        Ok((users, total))
+    }
+}
