@@ -224,10 +224,7 @@ async fn list_of_user(
         .svc
         .search_repos(&caller.viewer(), &filter, Some(p))
         .await?;
-    Ok((
-        list_headers(&st.cfg, &uri, total, Some(p), true),
-        Json(json_list(&st, &caller, &list)),
-    ))
+    Ok(repo_list_response(&st, &caller, &uri, &list, total, p))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -43,12 +43,24 @@ pub fn routes() -> OpenApiRouter<AppState> {
 const OWNER: &str = "owner of the repo";
 const REPO: &str = "name of the repo";
 
+/// The repositories `user_id` stars or watches that the caller may see, one page of them.
 async fn followed_repos(
     st: &AppState,
     caller: &Caller,
     uri: &axum::http::Uri,
-    filter: RepoFilter,
+    f: Follow,
+    user_id: i64,
 ) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
+    let filter = match f {
+        Follow::Star => RepoFilter {
+            starred_by: Some(user_id),
+            ..Default::default()
+        },
+        Follow::Watch => RepoFilter {
+            watched_by: Some(user_id),
+            ..Default::default()
+        },
+    };
     let p = paging(&st.cfg, uri);
     let (list, total) = st
         .svc
@@ -66,11 +78,7 @@ async fn my_starred(
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
     let me = caller.require_user()?;
-    let filter = RepoFilter {
-        starred_by: Some(me.id),
-        ..Default::default()
-    };
-    followed_repos(&st, &caller, &uri, filter).await
+    followed_repos(&st, &caller, &uri, Follow::Star, me.id).await
 }
 
 #[utoipa::path(get, path = "/users/{username}/starred", tag = "user", operation_id = "userListStarred",
@@ -83,11 +91,7 @@ async fn starred_of_user(
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
     let user = visible_user(&st, &caller, &name).await?;
-    let filter = RepoFilter {
-        starred_by: Some(user.id),
-        ..Default::default()
-    };
-    followed_repos(&st, &caller, &uri, filter).await
+    followed_repos(&st, &caller, &uri, Follow::Star, user.id).await
 }
 
 #[utoipa::path(get, path = "/user/subscriptions", tag = "user", operation_id = "userCurrentListSubscriptions",
@@ -99,11 +103,7 @@ async fn my_subscriptions(
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
     let me = caller.require_user()?;
-    let filter = RepoFilter {
-        watched_by: Some(me.id),
-        ..Default::default()
-    };
-    followed_repos(&st, &caller, &uri, filter).await
+    followed_repos(&st, &caller, &uri, Follow::Watch, me.id).await
 }
 
 #[utoipa::path(get, path = "/users/{username}/subscriptions", tag = "user", operation_id = "userListSubscriptions",
@@ -116,11 +116,7 @@ async fn subscriptions_of_user(
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
     let user = visible_user(&st, &caller, &name).await?;
-    let filter = RepoFilter {
-        watched_by: Some(user.id),
-        ..Default::default()
-    };
-    followed_repos(&st, &caller, &uri, filter).await
+    followed_repos(&st, &caller, &uri, Follow::Watch, user.id).await
 }
 
 async fn set_star(
