@@ -168,6 +168,102 @@ async fn seed(o: &Opts, svc: &oxforge_service::Services) {
     );
 }
 
+/// Organisations for the permissions benchmark: `member` belongs to `ORGS` organisations
+/// (through a write team; even ones include all repositories, odd ones list them one by
+/// one) whose `ORG_REPOS` repositories in all (half private) it reaches.
+const ORGS: usize = 50;
+const ORG_REPOS: usize = 20_000;
+
+async fn seed_orgs(svc: &oxforge_service::Services) {
+    if svc
+        .store
+        .user_by_name("member")
+        .await
+        .expect("lookup")
+        .is_some()
+    {
+        return;
+    }
+    let started = Instant::now();
+    let hash = oxforge_service::accounts::hash_password("bench-password")
+        .await
+        .expect("hash");
+    let new_user = |name: &str| NewUser {
+        name: name.into(),
+        email: format!("{name}@example.com"),
+        passwd_hash: hash.clone(),
+        login_name: name.into(),
+        visibility: Visibility::Public,
+        created_unix: oxforge_core::time::now(),
+        ..Default::default()
+    };
+    let boss = svc
+        .store
+        .insert_user(&new_user("orgboss"))
+        .await
+        .expect("user");
+    let member = svc
+        .store
+        .insert_user(&new_user("member"))
+        .await
+        .expect("user");
+    let per_org = ORG_REPOS / ORGS;
+    for i in 0..ORGS {
+        let opts = oxforge_service::orgs::OrgOptions {
+            username: Some(format!("org{i:02}")),
+            visibility: Some(if i % 3 == 0 { "private" } else { "public" }.into()),
+            ..Default::default()
+        };
+        let org = svc.create_org(&boss, &boss, opts).await.expect("org");
+        let team = svc
+            .create_team(
+                &org,
+                oxforge_service::orgs::TeamOptions {
+                    name: Some("devs".into()),
+                    permission: Some("write".into()),
+                    includes_all_repositories: Some(i % 2 == 0),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("team");
+        svc.store
+            .add_team_member(&team, member.id)
+            .await
+            .expect("member");
+        for r in 0..per_org {
+            let word = WORDS[(i * 11 + r) % WORDS.len()];
+            let id = svc
+                .store
+                .insert_repo(&NewRepo {
+                    owner_id: org.id,
+                    name: format!("{word}-{r:03}"),
+                    description: format!("The {word} service number {r}"),
+                    website: String::new(),
+                    default_branch: "main".into(),
+                    is_private: r % 2 == 0,
+                    is_template: false,
+                    is_mirror: false,
+                    original_url: String::new(),
+                    object_format_name: "sha1".into(),
+                    num_watches: 1,
+                })
+                .await
+                .expect("repo");
+            if i % 2 == 1 {
+                svc.store
+                    .set_team_repo(team.id, id, true)
+                    .await
+                    .expect("team repo");
+            }
+        }
+    }
+    eprintln!(
+        "seed: {ORGS} organisations with {ORG_REPOS} repositories for `member` in {:.1?}",
+        started.elapsed()
+    );
+}
+
 struct WrkResult {
     rps: f64,
     p50_ms: f64,
@@ -301,6 +397,15 @@ fn main() {
         }
         let svc = oxforge::open_services(&cfg).await.expect("open");
         seed(&o, &svc).await;
+        seed_orgs(&svc).await;
+        let member_token = svc
+            .create_token_for(
+                "member",
+                &format!("bench{}", oxforge_core::time::now()),
+                "all",
+            )
+            .await
+            .expect("token");
         let token = svc
             .create_token_for(
                 "user0001",
@@ -310,7 +415,7 @@ fn main() {
             .await
             .expect("token");
         (
-            token,
+            (token, member_token),
             format!(
                 "/api/v1/repos/user0001/{}-{:03}",
                 WORDS[(7 + 1) % WORDS.len()],
@@ -320,6 +425,7 @@ fn main() {
         )
     });
     let svc = fixed;
+    let (token, member_token) = token;
     let body: Arc<OnceLock<Value>> = Arc::new(OnceLock::new());
     let b2 = body.clone();
     let extra: Router<AppState> = Router::new().route(
@@ -358,41 +464,58 @@ fn main() {
     let _ = body.set(sample);
 
     let search = "/api/v1/repos/search?q=kernel&limit=50".to_string();
-    // (name, path, connections): the last row shows latency without queueing.
+    let mine = "/api/v1/user/repos?limit=50".to_string();
+    let all = "/api/v1/repos/search?limit=50".to_string();
+    let (t, m) = (token.as_str(), member_token.as_str());
+    // (name, path, connections, token): "1 connection" rows show latency without queueing;
+    // "member" is in 50 organisations reaching 20,000 repositories.
     let runs = [
         (
             "fixed JSON (ceiling)",
             "/api/v1/bench/fixed".to_string(),
             o.connections,
+            t,
         ),
-        ("GET /repos/{o}/{r}", repo_path.clone(), o.connections),
-        (
-            "GET /user/repos?limit=50",
-            "/api/v1/user/repos?limit=50".to_string(),
-            o.connections,
-        ),
+        ("GET /repos/{o}/{r}", repo_path.clone(), o.connections, t),
+        ("GET /user/repos?limit=50", mine.clone(), o.connections, t),
         (
             "GET /repos/search?q=kernel&limit=50",
             search.clone(),
             o.connections,
+            t,
         ),
-        ("same search, 1 connection", search, 1),
+        ("same search, 1 connection", search.clone(), 1, t),
+        (
+            "member: GET /user/repos?limit=50",
+            mine.clone(),
+            o.connections,
+            m,
+        ),
+        ("member: same, 1 connection", mine, 1, m),
+        (
+            "member: GET /repos/search?limit=50",
+            all.clone(),
+            o.connections,
+            m,
+        ),
+        ("member: same, 1 connection", all, 1, m),
+        ("member: search q=kernel, 1 connection", search, 1, m),
     ];
     let mut results = Vec::new();
-    for (name, path, connections) in &runs {
+    for (name, path, connections, token) in &runs {
         let run = Opts {
             connections: *connections,
             ..clone_opts(&o)
         };
         let _ = wrk(
             &format!("{base}{path}"),
-            &token,
+            token,
             &Opts {
                 duration: 1,
                 ..clone_opts(&run)
             },
         );
-        let r = wrk(&format!("{base}{path}"), &token, &run);
+        let r = wrk(&format!("{base}{path}"), token, &run);
         results.push((name.to_string(), r));
     }
     let _ = tx.send(());

@@ -77,6 +77,8 @@ pub struct User {
     pub created_unix: i64,
     pub updated_unix: i64,
     pub last_login_unix: i64,
+    /// Organisations: repository admins may change which teams reach a repository.
+    pub repo_admin_change_team_access: bool,
 }
 
 impl User {
@@ -224,4 +226,26 @@ impl Repo {
 pub struct RepoWithOwner {
     pub repo: Repo,
     pub owner: User,
+}
+
+/// A team of an organisation. `mode` is the permission it reports; `code_mode` is what it
+/// grants on code (clone/push), never below read; `units` maps Gitea's unit names to modes.
+#[derive(Debug, Clone)]
+pub struct Team {
+    pub id: i64,
+    pub org_id: i64,
+    pub name: String,
+    pub description: String,
+    pub mode: crate::access::AccessMode,
+    pub code_mode: crate::access::AccessMode,
+    pub units: std::collections::BTreeMap<String, crate::access::AccessMode>,
+    pub includes_all_repos: bool,
+    pub can_create_org_repo: bool,
+}
+
+impl Team {
+    pub const OWNERS: &'static str = "Owners";
+    pub fn is_owner_team(&self) -> bool {
+        self.mode == crate::access::AccessMode::Owner
+    }
 }

@@ -54,6 +54,8 @@ pub struct Config {
     pub git_max_processes: usize,
     pub git_timeout_secs: u64,
     pub enable_push_create_user: bool,
+    /// `[admin] DISABLE_REGULAR_ORG_CREATION`.
+    pub disable_regular_org_creation: bool,
     pub default_push_create_private: bool,
     pub migrations_allow_local_networks: bool,
     pub migrations_allowed_domains: Vec<String>,
@@ -262,6 +264,7 @@ impl Config {
             git_max_processes: r.parse("git", "MAX_PROCESSES", 32usize)?,
             git_timeout_secs: r.parse("git.timeout", "DEFAULT", 360u64)?,
             enable_push_create_user: r.bool("repository", "ENABLE_PUSH_CREATE_USER", false)?,
+            disable_regular_org_creation: r.bool("admin", "DISABLE_REGULAR_ORG_CREATION", false)?,
             default_push_create_private: r.bool(
                 "repository",
                 "DEFAULT_PUSH_CREATE_PRIVATE",

@@ -42,6 +42,7 @@ pub async fn open_services(cfg: &Config) -> Result<Services, String> {
             max_git_processes: cfg.git_max_processes,
             git_idle_timeout: Duration::from_secs(cfg.git_timeout_secs.max(1)),
             enable_push_create_user: cfg.enable_push_create_user,
+            disable_regular_org_creation: cfg.disable_regular_org_creation,
             default_push_create_private: cfg.default_push_create_private,
             migrations: MigrationSettings {
                 allow_local_networks: cfg.migrations_allow_local_networks,

@@ -137,6 +137,32 @@ async fn copy_migration_brings_every_branch_and_tag() {
         .await
         .expect(403);
     assert_eq!(r.message(), "Given user is not an organization.");
+    // Into an organization: its owners may, other members and outsiders may not.
+    let carol = t.user("carol2").await.0;
+    t.post("/api/v1/orgs", &bob, json!({"username": "bobs-org"}))
+        .await
+        .expect(201);
+    t.post("/api/v1/orgs", &carol, json!({"username": "carols-org"}))
+        .await
+        .expect(201);
+    let r = t
+        .post(
+            "/api/v1/repos/migrate",
+            &bob,
+            json!({"clone_addr": clone_addr, "repo_name": "in-org", "repo_owner": "bobs-org"}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(r.body["full_name"], "bobs-org/in-org");
+    let r = t
+        .post(
+            "/api/v1/repos/migrate",
+            &bob,
+            json!({"clone_addr": clone_addr, "repo_name": "x", "repo_owner": "carols-org"}),
+        )
+        .await
+        .expect(403);
+    assert_eq!(r.message(), "Given user is not owner of organization.");
     t.post(
         "/api/v1/repos/migrate",
         &bob,

@@ -196,6 +196,13 @@ impl Services {
 
     /// Deletes a user. With `purge` their repositories go too; without, owning any is refused.
     pub async fn delete_user(&self, user: &User, purge: bool) -> Result<()> {
+        // An organisation must keep an owner.
+        if !self.store.orgs_solely_owned_by(user.id).await?.is_empty() {
+            return Err(Error::validation(format!(
+                "user is the last member of owner team [uid: {}]",
+                user.id
+            )));
+        }
         let repos = self.store.repos_owned_by(user.id).await?;
         if !repos.is_empty() && !purge {
             return Err(Error::validation(format!(

@@ -3,7 +3,7 @@
 
 use crate::repos::CreateRepo;
 use crate::Services;
-use oxforge_core::access::{repo_access, AccessMode, Viewer};
+use oxforge_core::access::{AccessMode, Viewer};
 use oxforge_core::model::{RepoWithOwner, User, Visibility};
 use oxforge_core::names::validate_repo_name;
 use oxforge_core::scope::{Category, Level, Scopes};
@@ -64,7 +64,7 @@ impl Services {
                 });
         };
         let viewer = Viewer::of(user, false);
-        let mode = repo_access(&viewer, &r);
+        let mode = self.access(&viewer, &r).await?;
         if mode == AccessMode::None {
             return Err(hidden());
         }

@@ -5,6 +5,7 @@ pub mod git_access;
 pub mod hosts;
 pub mod migrations;
 pub mod mirrors;
+pub mod orgs;
 pub mod repos;
 mod secret;
 mod throttle;
@@ -37,6 +38,8 @@ pub struct Settings {
     pub mirror: MirrorSettings,
     /// Seals stored source credentials (`[security] SECRET_KEY`).
     pub secret_key: [u8; 32],
+    /// `[admin] DISABLE_REGULAR_ORG_CREATION`: only site admins create organisations.
+    pub disable_regular_org_creation: bool,
 }
 
 /// `[migrations]`, `[security] IMPORT_LOCAL_PATHS`, `[repository] DISABLE_MIGRATIONS`.
@@ -110,6 +113,7 @@ impl Default for Settings {
             migrations: MigrationSettings::default(),
             mirror: MirrorSettings::default(),
             secret_key: [0; 32],
+            disable_regular_org_creation: false,
         }
     }
 }

@@ -203,7 +203,11 @@ impl Services {
             })?,
             _ => doer.clone(),
         };
-        if !doer.is_admin && owner.id != doer.id {
+        // Into oneself, or into an organisation one owns (admins anywhere).
+        let allowed = doer.is_admin
+            || owner.id == doer.id
+            || (owner.is_org() && self.org_role(&owner, doer.id).await?.owner);
+        if !allowed {
             return Err(Error::forbidden(if owner.is_org() {
                 "Given user is not owner of organization."
             } else {

@@ -1,7 +1,7 @@
 //! Repositories: a row and a bare git directory, created and removed together.
 
 use crate::Services;
-use oxforge_core::access::{repo_access, AccessMode, Viewer};
+use oxforge_core::access::{AccessMode, Viewer};
 use oxforge_core::model::{RepoSettings, RepoWithOwner, User};
 use oxforge_core::names::{is_valid_branch_name, validate_repo_name};
 use oxforge_core::paging::Paging;
@@ -182,7 +182,7 @@ impl Services {
             }
             return Err(Error::not_found());
         };
-        self.check_access(viewer, r)
+        self.check_access(viewer, r).await
     }
 
     pub async fn repo_for_id(
@@ -195,15 +195,15 @@ impl Services {
             .repo_by_id(id)
             .await?
             .ok_or_else(Error::not_found)?;
-        self.check_access(viewer, r)
+        self.check_access(viewer, r).await
     }
 
-    fn check_access(
+    async fn check_access(
         &self,
         viewer: &Viewer,
         r: RepoWithOwner,
     ) -> Result<(RepoWithOwner, AccessMode)> {
-        match repo_access(viewer, &r) {
+        match self.access(viewer, &r).await? {
             AccessMode::None => Err(Error::not_found()),
             mode => Ok((r, mode)),
         }

@@ -7,6 +7,7 @@
 pub mod jobs;
 mod migrate;
 mod mirrors;
+mod orgs;
 mod repos;
 mod sql;
 mod stars;
@@ -21,6 +22,7 @@ use std::time::Duration;
 
 pub use jobs::{Job, JobRecord};
 pub use mirrors::Mirror;
+pub use orgs::{Memberships, NewOrg, OrgFilter, TeamFields, TEAM_EXISTS};
 pub use repos::{NewRepo, RepoFilter, RepoOrder, RepoUpdate, SearchMode};
 pub use sql::Arg;
 pub use stars::Follow;

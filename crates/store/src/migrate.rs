@@ -18,6 +18,7 @@ const SQLITE: &[(i64, &str)] = &[
         4,
         include_str!("../migrations/sqlite/0004_stars_watches.sql"),
     ),
+    (5, include_str!("../migrations/sqlite/0005_orgs_teams.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -32,6 +33,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         4,
         include_str!("../migrations/postgres/0004_stars_watches.sql"),
+    ),
+    (
+        5,
+        include_str!("../migrations/postgres/0005_orgs_teams.sql"),
     ),
 ];
 

@@ -2,7 +2,7 @@
 
 use crate::sql::{like_contains, Sql};
 use crate::users::{user_from_row, user_select};
-use crate::visibility::readable_repos;
+use crate::visibility::{readable_repos, related_repos};
 use crate::{db_error, get_bool, get_i64, get_str, internal, Backend, Store};
 use oxforge_core::access::Viewer;
 use oxforge_core::model::{MirrorInfo, Repo, RepoSettings, RepoWithOwner};
@@ -162,8 +162,10 @@ pub struct RepoFilter {
     pub owner_and_name: Option<(String, String)>,
     /// Repositories owned by this user only.
     pub owner_id: Option<i64>,
-    /// Repositories this user owns or works on (collaborations come with teams).
+    /// Repositories this user owns or works on (collaborations, teams, member orgs).
     pub related_to: Option<i64>,
+    /// Repositories this team reaches.
+    pub team_id: Option<i64>,
     /// With `related_to`: only the ones they do not own.
     pub not_owned_by: Option<i64>,
     /// Only public repositories of public owners, whoever asks.
@@ -362,8 +364,15 @@ impl Store {
             cond.bind(id);
         }
         if let Some(id) = f.related_to {
-            cond.push(" AND r.owner_id = ");
+            cond.push(" AND ");
+            cond.push(&related_repos(id));
+        }
+        if let Some(id) = f.team_id {
+            cond.push(" AND (r.id IN (SELECT tr.repo_id FROM team_repos tr WHERE tr.team_id = ");
             cond.bind(id);
+            cond.push(") OR r.owner_id IN (SELECT t.org_id FROM teams t WHERE t.includes_all_repos = 1 AND t.id = ");
+            cond.bind(id);
+            cond.push("))");
         }
         if let Some(id) = f.not_owned_by {
             cond.push(" AND r.owner_id <> ");

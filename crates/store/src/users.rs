@@ -34,6 +34,7 @@ pub(crate) const USER_COLUMNS: &[&str] = &[
     "created_unix",
     "updated_unix",
     "last_login_unix",
+    "repo_admin_change_team_access",
 ];
 
 /// `alias.col AS prefixcol, ...` for selecting a user joined under another name.
@@ -78,6 +79,7 @@ pub(crate) fn user_from_row(row: &AnyRow, p: &str) -> Result<User> {
         created_unix: get_i64(row, &c("created_unix"))?,
         updated_unix: get_i64(row, &c("updated_unix"))?,
         last_login_unix: get_i64(row, &c("last_login_unix"))?,
+        repo_admin_change_team_access: get_bool(row, &c("repo_admin_change_team_access"))?,
     })
 }
 
@@ -117,6 +119,7 @@ pub struct UserUpdate {
     pub allow_git_hook: Option<bool>,
     pub allow_import_local: Option<bool>,
     pub max_repo_creation: Option<i64>,
+    pub repo_admin_change_team_access: Option<bool>,
 }
 
 /// Which users a listing may show.
@@ -263,6 +266,11 @@ impl Store {
             &mut q,
             "max_repo_creation",
             up.max_repo_creation.map(Into::into),
+        );
+        set(
+            &mut q,
+            "repo_admin_change_team_access",
+            up.repo_admin_change_team_access.map(Into::into),
         );
         q.push(" WHERE id = ");
         q.bind(id);

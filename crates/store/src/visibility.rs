@@ -1,22 +1,62 @@
 //! The SQL half of the one visibility rule (`oxforge_core::access::repo_access` is the Rust
 //! half). Every listing, search and count of repositories filters through `readable_repos`,
-//! so privacy cannot drift between endpoints. Aliases: `r` = repositories, `o` = owner.
+//! and every listing of accounts through `visible_accounts`, so privacy cannot drift
+//! between endpoints. Aliases: `r` = repositories, `o` = owner.
+//!
+//! The sub-selects are uncorrelated (one per query, not per row): both databases evaluate
+//! them once into a hashed set, and they read the membership tables as they are now, so a
+//! change in membership is effective on the next request.
 
 use oxforge_core::access::Viewer;
 
-/// A boolean SQL expression true for the repositories `viewer` may read.
-/// Only integers from our own records are spliced in, never client text.
-pub fn readable_repos(viewer: &Viewer) -> String {
-    let public = "(r.is_private = 0 AND o.visibility = 0)".to_string();
-    match viewer.user_id {
-        None => public,
-        Some(_) if viewer.public_only => public,
+/// Organisations `uid` belongs to.
+pub fn member_orgs(uid: i64) -> String {
+    format!("(SELECT mo.org_id FROM org_users mo WHERE mo.user_id = {uid})")
+}
+
+/// Repositories `uid` reaches through a collaboration or a team.
+fn granted_repos(uid: i64) -> String {
+    format!(
+        "(r.id IN (SELECT c.repo_id FROM collaborations c WHERE c.user_id = {uid}) \
+         OR r.id IN (SELECT tr.repo_id FROM team_repos tr JOIN team_users tu ON tu.team_id = tr.team_id WHERE tu.user_id = {uid}) \
+         OR r.owner_id IN (SELECT t.org_id FROM teams t JOIN team_users tu ON tu.team_id = t.id WHERE tu.user_id = {uid} AND t.includes_all_repos = 1))"
+    )
+}
+
+/// A boolean SQL expression over the account alias `a`: true for the accounts (users and
+/// organisations) `viewer` may see. Only integers from our own records are spliced in.
+pub fn visible_accounts(viewer: &Viewer, a: &str) -> String {
+    match viewer.signed_in() {
+        None => format!("{a}.visibility = 0"),
         Some(_) if viewer.is_admin => "1 = 1".to_string(),
-        Some(id) if viewer.restricted => {
-            format!("(r.owner_id = {id} OR (r.is_private = 0 AND o.visibility = 0))")
+        Some(id) => {
+            let max = if viewer.restricted { 0 } else { 1 };
+            format!(
+                "({a}.visibility <= {max} OR {a}.id = {id} OR {a}.id IN {})",
+                member_orgs(id)
+            )
         }
-        Some(id) => format!("(r.owner_id = {id} OR (r.is_private = 0 AND o.visibility <= 1))"),
     }
+}
+
+/// A boolean SQL expression true for the repositories `viewer` may read.
+pub fn readable_repos(viewer: &Viewer) -> String {
+    let public = format!("(r.is_private = 0 AND {})", visible_accounts(viewer, "o"));
+    match viewer.signed_in() {
+        None => public,
+        Some(_) if viewer.is_admin => "1 = 1".to_string(),
+        Some(id) => format!("(r.owner_id = {id} OR {public} OR {})", granted_repos(id)),
+    }
+}
+
+/// Repositories `uid` owns or works on: their own, collaborations, team grants, and the
+/// public repositories of organisations they belong to (Gitea's `/user/repos`).
+pub fn related_repos(uid: i64) -> String {
+    format!(
+        "(r.owner_id = {uid} OR {} OR (r.is_private = 0 AND r.owner_id IN {}))",
+        granted_repos(uid),
+        member_orgs(uid)
+    )
 }
 
 #[cfg(test)]
@@ -33,5 +73,16 @@ mod tests {
         });
         assert_eq!(anon, tok);
         assert!(anon.contains("is_private = 0"));
+    }
+
+    #[test]
+    fn restricted_users_see_only_public_accounts_besides_their_own() {
+        let v = Viewer {
+            user_id: Some(7),
+            is_admin: false,
+            restricted: true,
+            public_only: false,
+        };
+        assert!(visible_accounts(&v, "o").starts_with("(o.visibility <= 0 OR o.id = 7"));
     }
 }

@@ -2,10 +2,13 @@
 
 mod admin;
 mod branches;
+mod collaborators;
 mod migrate;
 mod misc;
+mod orgs;
 mod repos;
 mod stars;
+mod teams;
 mod tokens;
 mod users;
 
@@ -28,6 +31,8 @@ static USER: &[Category] = &[Category::User];
 static USER_REPO: &[Category] = &[Category::User, Category::Repository];
 static REPO: &[Category] = &[Category::Repository];
 static ADMIN: &[Category] = &[Category::Admin];
+static ORG: &[Category] = &[Category::Organization];
+static USER_ORG: &[Category] = &[Category::User, Category::Organization];
 
 fn group(cats: &'static [Category], r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
     r.route_layer(from_fn_with_state(cats, require_scopes))
@@ -47,9 +52,17 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             repos::routes()
                 .merge(branches::routes())
                 .merge(migrate::routes())
-                .merge(stars::routes()),
+                .merge(stars::routes())
+                .merge(collaborators::routes()),
         ))
-        .merge(group(ADMIN, admin::routes()))
+        .merge(group(ORG, orgs::routes().merge(teams::routes())))
+        .merge(group(USER_ORG, orgs::user_routes()))
+        .merge(group(
+            ADMIN,
+            admin::routes()
+                .merge(orgs::admin_routes())
+                .merge(teams::admin_routes()),
+        ))
         .split_for_parts();
     doc.merge(branches::documented_wildcards());
     (router, doc)

@@ -59,25 +59,32 @@ fn check_public_only(caller: &Caller, r: &RepoWithOwner) -> ApiResult<()> {
 }
 
 /// A page of repositories with Gitea's list headers.
-pub fn repo_list_response(
+pub async fn repo_list_response(
     st: &AppState,
     caller: &Caller,
     uri: &Uri,
     list: &[RepoWithOwner],
     total: i64,
     p: oxforge_core::paging::Paging,
-) -> (HeaderMap, Json<Vec<RepoJson>>) {
-    (
+) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
+    Ok((
         list_headers(&st.cfg, uri, total, Some(p), true),
-        Json(json_list(st, caller, list)),
-    )
+        Json(json_list(st, caller, list).await?),
+    ))
 }
 
-fn json_list(st: &AppState, caller: &Caller, list: &[RepoWithOwner]) -> Vec<RepoJson> {
+/// Repository JSON for a page, each with the caller's `permissions` (grants loaded once).
+pub async fn json_list(
+    st: &AppState,
+    caller: &Caller,
+    list: &[RepoWithOwner],
+) -> ApiResult<Vec<RepoJson>> {
     let viewer = caller.viewer();
-    list.iter()
-        .map(|r| repo_json(&st.cfg, caller, r, repo_access(&viewer, r)))
-        .collect()
+    let m = st.svc.memberships(&viewer, list).await?;
+    Ok(list
+        .iter()
+        .map(|r| repo_json(&st.cfg, caller, r, repo_access(&viewer, r, &m.grants(r))))
+        .collect())
 }
 
 /// Go's `FormBool`.
@@ -199,7 +206,7 @@ async fn list_mine(
     let (list, total) = st.svc.search_repos(&caller.viewer(), &filter, p).await?;
     Ok((
         list_headers(&st.cfg, &uri, total, p, true),
-        Json(json_list(&st, &caller, &list)),
+        Json(json_list(&st, &caller, &list).await?),
     ))
 }
 
@@ -224,7 +231,7 @@ async fn list_of_user(
         .svc
         .search_repos(&caller.viewer(), &filter, Some(p))
         .await?;
-    Ok(repo_list_response(&st, &caller, &uri, &list, total, p))
+    repo_list_response(&st, &caller, &uri, &list, total, p).await
 }
 
 #[derive(Serialize, ToSchema)]
@@ -258,6 +265,9 @@ fn search_filter(uri: &Uri, caller: &Caller) -> ApiResult<RepoFilter> {
         }
     }
     f.include_description = bool_param(uri, "includeDesc").unwrap_or(false);
+    f.team_id = query_value(uri, "team_id")
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|v| *v > 0);
     f.starred_by = query_value(uri, "starredBy")
         .and_then(|v| v.parse::<i64>().ok())
         .filter(|v| *v > 0);
@@ -319,7 +329,7 @@ fn search_filter(uri: &Uri, caller: &Caller) -> ApiResult<RepoFilter> {
         ("includeDesc" = Option<bool>, Query, description = "also search descriptions"),
         ("uid" = Option<i64>, Query, description = "only repositories owned by (or, without exclusive, related to) this user id"),
         ("priority_owner_id" = Option<i64>, Query, description = "repositories of this owner first"),
-        ("team_id" = Option<i64>, Query, description = "not supported yet: ignored"),
+        ("team_id" = Option<i64>, Query, description = "only repositories this team reaches"),
         ("starredBy" = Option<i64>, Query, description = "only repositories starred by this user id"),
         ("private" = Option<bool>, Query, description = "include private repositories the caller may see (default true)"),
         ("is_private" = Option<bool>, Query, description = "only private (true) or public (false) repositories"),
@@ -346,7 +356,7 @@ async fn search(
         list_headers(&st.cfg, &uri, total, Some(p), true),
         Json(RepoSearchResults {
             ok: true,
-            data: json_list(&st, &caller, &list),
+            data: json_list(&st, &caller, &list).await?,
         }),
     ))
 }

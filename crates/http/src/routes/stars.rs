@@ -66,7 +66,7 @@ async fn followed_repos(
         .svc
         .search_repos(&caller.viewer(), &filter, Some(p))
         .await?;
-    Ok(repo_list_response(st, caller, uri, &list, total, p))
+    repo_list_response(st, caller, uri, &list, total, p).await
 }
 
 #[utoipa::path(get, path = "/user/starred", tag = "user", operation_id = "userCurrentListStarred",

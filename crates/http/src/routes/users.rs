@@ -8,7 +8,6 @@ use crate::views::user::{user_json, view_for, UserJson, UserView};
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::HeaderMap;
 use axum::Json;
-use oxforge_core::access::can_see_owner;
 use oxforge_core::model::{User, Visibility};
 use oxforge_core::Error;
 use oxforge_store::UserFilter;
@@ -28,7 +27,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 pub async fn visible_user(st: &AppState, caller: &Caller, name: &str) -> ApiResult<User> {
     let missing = || Error::not_found_msg(format!("user redirect does not exist [name: {name}]"));
     let user = st.svc.store.user_by_name(name).await?.ok_or_else(missing)?;
-    if !can_see_owner(&caller.viewer(), &user) {
+    if !st.svc.can_see_account(&caller.viewer(), &user).await? {
         return Err(missing().into());
     }
     Ok(user)

@@ -18,6 +18,16 @@ pub struct PermissionJson {
     pub pull: bool,
 }
 
+impl From<oxforge_core::access::Permission> for PermissionJson {
+    fn from(p: oxforge_core::access::Permission) -> Self {
+        PermissionJson {
+            admin: p.admin,
+            push: p.push,
+            pull: p.pull,
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = InternalTracker)]
 pub struct InternalTrackerJson {

@@ -1,0 +1,544 @@
+//! Teams: `/orgs/{org}/teams`, `/teams/{id}/...`, and Gogs' `/admin/orgs/{org}/teams` and
+//! `/admin/teams/...` paths, which do the same things.
+
+use super::orgs::{load_org, require_org_member, require_org_owner};
+use super::repos::{load_repo, repo_list_response};
+use crate::auth::Caller;
+use crate::body::Body;
+use crate::error::ApiResult;
+use crate::paging::{list_headers, paging, query_value};
+use crate::state::AppState;
+use crate::views::org::{team_json, TeamJson};
+use crate::views::repo::RepoJson;
+use crate::views::user::{user_json, view_for, UserJson};
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use oxforge_core::access::AccessMode;
+use oxforge_core::model::{Team, User};
+use oxforge_core::Error;
+use oxforge_service::orgs::TeamOptions;
+use oxforge_store::RepoFilter;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(org_teams, create))
+        .routes(routes!(search))
+        .routes(routes!(get_one, edit, remove))
+        .routes(routes!(members))
+        .routes(routes!(get_member, add_member, remove_member))
+        .routes(routes!(repos))
+        .routes(routes!(get_repo, add_repo, remove_repo))
+}
+
+/// Gogs' admin paths.
+pub fn admin_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(admin_create))
+        .routes(routes!(admin_members))
+        .routes(routes!(admin_add_member, admin_remove_member))
+        .routes(routes!(admin_add_repo, admin_remove_repo))
+}
+
+const ORG: &str = "name of the organization";
+const ID: &str = "id of the team";
+
+#[derive(Deserialize, Serialize, Default, ToSchema)]
+#[serde(default)]
+#[schema(as = CreateTeamOption)]
+pub struct CreateTeamOption {
+    name: Option<String>,
+    description: Option<String>,
+    /// `read`, `write` or `admin`.
+    permission: Option<String>,
+    units: Option<Vec<String>>,
+    units_map: Option<BTreeMap<String, String>>,
+    includes_all_repositories: Option<bool>,
+    can_create_org_repo: Option<bool>,
+}
+
+#[derive(Deserialize, Serialize, Default, ToSchema)]
+#[serde(default)]
+#[schema(as = EditTeamOption)]
+pub struct EditTeamOption {
+    name: Option<String>,
+    description: Option<String>,
+    permission: Option<String>,
+    units: Option<Vec<String>>,
+    units_map: Option<BTreeMap<String, String>>,
+    includes_all_repositories: Option<bool>,
+    can_create_org_repo: Option<bool>,
+}
+
+impl From<CreateTeamOption> for TeamOptions {
+    fn from(o: CreateTeamOption) -> Self {
+        TeamOptions {
+            name: o.name,
+            description: o.description,
+            permission: o.permission,
+            units: o.units,
+            units_map: o.units_map,
+            includes_all_repositories: o.includes_all_repositories,
+            can_create_org_repo: o.can_create_org_repo,
+        }
+    }
+}
+
+fn team_missing() -> Error {
+    Error::not_found_msg("GetTeamById").with_errors(vec!["team does not exist".into()])
+}
+
+/// Gitea's `reqTeamMembership`: site admins, org owners and the team's members reach a team;
+/// other org members get 403, everyone else 404.
+async fn load_team(st: &AppState, caller: &Caller, id: i64) -> ApiResult<(Team, User)> {
+    let me = caller.require_user()?;
+    let team = st
+        .svc
+        .store
+        .team_by_id(id)
+        .await?
+        .ok_or_else(team_missing)?;
+    let org = st
+        .svc
+        .store
+        .user_by_id(team.org_id)
+        .await?
+        .ok_or_else(team_missing)?;
+    if me.is_admin || st.svc.store.is_team_member(team.id, me.id).await? {
+        return Ok((team, org));
+    }
+    let role = st.svc.org_role(&org, me.id).await?;
+    if role.owner {
+        return Ok((team, org));
+    }
+    if role.member {
+        return Err(Error::forbidden("Must be a team member").into());
+    }
+    Err(team_missing().into())
+}
+
+async fn load_owned_team(st: &AppState, caller: &Caller, id: i64) -> ApiResult<(Team, User)> {
+    let (team, org) = load_team(st, caller, id).await?;
+    require_org_owner(st, caller, &org).await?;
+    Ok((team, org))
+}
+
+async fn target_user(st: &AppState, name: &str) -> ApiResult<User> {
+    Ok(st.svc.store.user_by_name(name).await?.ok_or_else(|| {
+        Error::not_found_msg(format!("user redirect does not exist [name: {name}]"))
+    })?)
+}
+
+#[utoipa::path(get, path = "/orgs/{org}/teams", tag = "organization", operation_id = "orgListTeams",
+    params(("org" = String, Path, description = ORG), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
+    responses((status = 200, description = "The organization's teams", body = Vec<TeamJson>), (status = 403, description = "Not a member"), (status = 404, description = "No such organization")))]
+async fn org_teams(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(name): Path<String>,
+    OriginalUri(uri): OriginalUri,
+) -> ApiResult<(HeaderMap, Json<Vec<TeamJson>>)> {
+    let org = load_org(&st, &caller, &name).await?;
+    require_org_member(&st, &caller, &org).await?;
+    let p = paging(&st.cfg, &uri);
+    let (teams, total) = st.svc.store.teams_of_org(org.id, None, Some(p)).await?;
+    Ok((
+        list_headers(&st.cfg, &uri, total, Some(p), true),
+        Json(
+            teams
+                .iter()
+                .map(|t| team_json(&caller, t, Some(&org)))
+                .collect(),
+        ),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TeamSearchResults {
+    ok: bool,
+    data: Vec<TeamJson>,
+}
+
+#[utoipa::path(get, path = "/orgs/{org}/teams/search", tag = "organization", operation_id = "teamSearch",
+    params(("org" = String, Path, description = ORG), ("q" = Option<String>, Query, description = "keyword in the team name"),
+        ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
+    responses((status = 200, description = "Matching teams", body = TeamSearchResults), (status = 403, description = "Not a member"), (status = 404, description = "No such organization")))]
+async fn search(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(name): Path<String>,
+    OriginalUri(uri): OriginalUri,
+) -> ApiResult<(HeaderMap, Json<TeamSearchResults>)> {
+    let org = load_org(&st, &caller, &name).await?;
+    require_org_member(&st, &caller, &org).await?;
+    let p = paging(&st.cfg, &uri);
+    let q = query_value(&uri, "q");
+    let (teams, total) = st
+        .svc
+        .store
+        .teams_of_org(org.id, q.as_deref().map(str::trim), Some(p))
+        .await?;
+    Ok((
+        list_headers(&st.cfg, &uri, total, Some(p), true),
+        Json(TeamSearchResults {
+            ok: true,
+            data: teams
+                .iter()
+                .map(|t| team_json(&caller, t, Some(&org)))
+                .collect(),
+        }),
+    ))
+}
+
+async fn create_team(
+    st: &AppState,
+    caller: &Caller,
+    org_name: &str,
+    o: CreateTeamOption,
+) -> ApiResult<(StatusCode, Json<TeamJson>)> {
+    let org = load_org(st, caller, org_name).await?;
+    require_org_owner(st, caller, &org).await?;
+    let team = st.svc.create_team(&org, o.into()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(team_json(caller, &team, Some(&org))),
+    ))
+}
+
+#[utoipa::path(post, path = "/orgs/{org}/teams", tag = "organization", operation_id = "orgCreateTeam",
+    params(("org" = String, Path, description = ORG)), request_body = CreateTeamOption,
+    responses((status = 201, description = "The new team", body = TeamJson), (status = 403, description = "Not an owner"),
+        (status = 404, description = "No such organization"), (status = 422, description = "Invalid input or name taken")))]
+async fn create(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(name): Path<String>,
+    Body(o): Body<CreateTeamOption>,
+) -> ApiResult<(StatusCode, Json<TeamJson>)> {
+    create_team(&st, &caller, &name, o).await
+}
+
+#[utoipa::path(post, path = "/admin/orgs/{org}/teams", tag = "admin", operation_id = "adminCreateTeamGogs",
+    params(("org" = String, Path, description = ORG)), request_body = CreateTeamOption,
+    responses((status = 201, description = "The new team (Gogs' path)", body = TeamJson), (status = 403, description = "Not a site admin"),
+        (status = 404, description = "No such organization"), (status = 422, description = "Invalid input or name taken")))]
+async fn admin_create(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(name): Path<String>,
+    Body(o): Body<CreateTeamOption>,
+) -> ApiResult<(StatusCode, Json<TeamJson>)> {
+    caller.require_admin()?;
+    create_team(&st, &caller, &name, o).await
+}
+
+#[utoipa::path(get, path = "/teams/{id}", tag = "organization", operation_id = "orgGetTeam",
+    params(("id" = i64, Path, description = ID)),
+    responses((status = 200, description = "The team", body = TeamJson), (status = 403, description = "Not a team member"), (status = 404, description = "No such team")))]
+async fn get_one(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<TeamJson>> {
+    let (team, org) = load_team(&st, &caller, id).await?;
+    Ok(Json(team_json(&caller, &team, Some(&org))))
+}
+
+#[utoipa::path(patch, path = "/teams/{id}", tag = "organization", operation_id = "orgEditTeam",
+    params(("id" = i64, Path, description = ID)), request_body = EditTeamOption,
+    responses((status = 200, description = "The edited team", body = TeamJson), (status = 403, description = "Not an owner"),
+        (status = 404, description = "No such team"), (status = 422, description = "Invalid input")))]
+async fn edit(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Body(o): Body<EditTeamOption>,
+) -> ApiResult<Json<TeamJson>> {
+    let (team, org) = load_owned_team(&st, &caller, id).await?;
+    let opts = TeamOptions {
+        name: o.name,
+        description: o.description,
+        permission: o.permission,
+        units: o.units,
+        units_map: o.units_map,
+        includes_all_repositories: o.includes_all_repositories,
+        can_create_org_repo: o.can_create_org_repo,
+    };
+    let team = st.svc.edit_team(&org, &team, opts).await?;
+    Ok(Json(team_json(&caller, &team, Some(&org))))
+}
+
+#[utoipa::path(delete, path = "/teams/{id}", tag = "organization", operation_id = "orgDeleteTeam",
+    params(("id" = i64, Path, description = ID)),
+    responses((status = 204, description = "Deleted"), (status = 403, description = "Not an owner"),
+        (status = 404, description = "No such team"), (status = 422, description = "The Owners team cannot be deleted")))]
+async fn remove(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    let (team, _) = load_owned_team(&st, &caller, id).await?;
+    st.svc.delete_team(&team).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn member_list(
+    st: &AppState,
+    caller: &Caller,
+    uri: &axum::http::Uri,
+    team: &Team,
+) -> ApiResult<(HeaderMap, Json<Vec<UserJson>>)> {
+    let p = paging(&st.cfg, uri);
+    let (users, total) = st.svc.store.team_members(team.id, Some(p)).await?;
+    Ok((
+        list_headers(&st.cfg, uri, total, Some(p), true),
+        Json(
+            users
+                .iter()
+                .map(|u| user_json(&st.cfg, u, view_for(caller, u)))
+                .collect(),
+        ),
+    ))
+}
+
+#[utoipa::path(get, path = "/teams/{id}/members", tag = "organization", operation_id = "orgListTeamMembers",
+    params(("id" = i64, Path, description = ID), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
+    responses((status = 200, description = "The team's members", body = Vec<UserJson>), (status = 404, description = "No such team")))]
+async fn members(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    OriginalUri(uri): OriginalUri,
+) -> ApiResult<(HeaderMap, Json<Vec<UserJson>>)> {
+    let (team, _) = load_team(&st, &caller, id).await?;
+    member_list(&st, &caller, &uri, &team).await
+}
+
+#[utoipa::path(get, path = "/admin/teams/{id}/members", tag = "admin", operation_id = "adminListTeamMembersGogs",
+    params(("id" = i64, Path, description = ID), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
+    responses((status = 200, description = "The team's members (Gogs' path)", body = Vec<UserJson>), (status = 403, description = "Not a site admin"), (status = 404, description = "No such team")))]
+async fn admin_members(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    OriginalUri(uri): OriginalUri,
+) -> ApiResult<(HeaderMap, Json<Vec<UserJson>>)> {
+    caller.require_admin()?;
+    let (team, _) = load_team(&st, &caller, id).await?;
+    member_list(&st, &caller, &uri, &team).await
+}
+
+#[utoipa::path(get, path = "/teams/{id}/members/{username}", tag = "organization", operation_id = "orgListTeamMember",
+    params(("id" = i64, Path, description = ID), ("username" = String, Path, description = "username of the member")),
+    responses((status = 200, description = "The member", body = UserJson), (status = 404, description = "Not a member")))]
+async fn get_member(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((id, username)): Path<(i64, String)>,
+) -> ApiResult<Json<UserJson>> {
+    let (team, _) = load_team(&st, &caller, id).await?;
+    let user = target_user(&st, &username).await?;
+    if !st.svc.store.is_team_member(team.id, user.id).await? {
+        return Err(Error::not_found().into());
+    }
+    Ok(Json(user_json(&st.cfg, &user, view_for(&caller, &user))))
+}
+
+async fn change_member(
+    st: &AppState,
+    caller: &Caller,
+    id: i64,
+    username: &str,
+    add: bool,
+) -> ApiResult<StatusCode> {
+    let (team, _) = load_owned_team(st, caller, id).await?;
+    let user = target_user(st, username).await?;
+    if add {
+        st.svc.add_team_member(&team, &user).await?;
+    } else {
+        st.svc.remove_team_member(&team, &user).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(put, path = "/teams/{id}/members/{username}", tag = "organization", operation_id = "orgAddTeamMember",
+    params(("id" = i64, Path, description = ID), ("username" = String, Path, description = "username of the user to add")),
+    responses((status = 204, description = "Added (also to the organization)"), (status = 403, description = "Not an owner"), (status = 404, description = "No such team or user")))]
+async fn add_member(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((id, username)): Path<(i64, String)>,
+) -> ApiResult<StatusCode> {
+    change_member(&st, &caller, id, &username, true).await
+}
+
+#[utoipa::path(delete, path = "/teams/{id}/members/{username}", tag = "organization", operation_id = "orgRemoveTeamMember",
+    params(("id" = i64, Path, description = ID), ("username" = String, Path, description = "username of the user to remove")),
+    responses((status = 204, description = "Removed"), (status = 403, description = "Not an owner"), (status = 404, description = "No such team or user"),
+        (status = 422, description = "The last owner cannot leave the Owners team")))]
+async fn remove_member(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((id, username)): Path<(i64, String)>,
+) -> ApiResult<StatusCode> {
+    change_member(&st, &caller, id, &username, false).await
+}
+
+#[utoipa::path(put, path = "/admin/teams/{id}/members/{username}", tag = "admin", operation_id = "adminAddTeamMemberGogs",
+    params(("id" = i64, Path, description = ID), ("username" = String, Path, description = "username of the user to add")),
+    responses((status = 204, description = "Added (Gogs' path)"), (status = 403, description = "Not a site admin"), (status = 404, description = "No such team or user")))]
+async fn admin_add_member(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((id, username)): Path<(i64, String)>,
+) -> ApiResult<StatusCode> {
+    caller.require_admin()?;
+    change_member(&st, &caller, id, &username, true).await
+}
+
+#[utoipa::path(delete, path = "/admin/teams/{id}/members/{username}", tag = "admin", operation_id = "adminRemoveTeamMemberGogs",
+    params(("id" = i64, Path, description = ID), ("username" = String, Path, description = "username of the user to remove")),
+    responses((status = 204, description = "Removed (Gogs' path)"), (status = 403, description = "Not a site admin"), (status = 404, description = "No such team or user"),
+        (status = 422, description = "The last owner cannot leave the Owners team")))]
+async fn admin_remove_member(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((id, username)): Path<(i64, String)>,
+) -> ApiResult<StatusCode> {
+    caller.require_admin()?;
+    change_member(&st, &caller, id, &username, false).await
+}
+
+#[utoipa::path(get, path = "/teams/{id}/repos", tag = "organization", operation_id = "orgListTeamRepos",
+    params(("id" = i64, Path, description = ID), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
+    responses((status = 200, description = "Repositories the team reaches", body = Vec<RepoJson>), (status = 404, description = "No such team")))]
+async fn repos(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    OriginalUri(uri): OriginalUri,
+) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
+    let (team, _) = load_team(&st, &caller, id).await?;
+    let filter = RepoFilter {
+        team_id: Some(team.id),
+        ..Default::default()
+    };
+    let p = paging(&st.cfg, &uri);
+    let (list, total) = st
+        .svc
+        .search_repos(&caller.viewer(), &filter, Some(p))
+        .await?;
+    repo_list_response(&st, &caller, &uri, &list, total, p).await
+}
+
+#[utoipa::path(get, path = "/teams/{id}/repos/{org}/{repo}", tag = "organization", operation_id = "orgListTeamRepo",
+    params(("id" = i64, Path, description = ID), ("org" = String, Path, description = ORG), ("repo" = String, Path, description = "name of the repo")),
+    responses((status = 200, description = "The repository, if the team reaches it", body = RepoJson), (status = 404, description = "The team does not reach it")))]
+async fn get_repo(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((id, org, repo)): Path<(i64, String, String)>,
+) -> ApiResult<Json<RepoJson>> {
+    let (team, _) = load_team(&st, &caller, id).await?;
+    let (r, mode) = load_repo(&st, &caller, &org, &repo).await?;
+    if r.repo.owner_id != team.org_id || !st.svc.store.team_has_repo(&team, r.repo.id).await? {
+        return Err(Error::not_found().into());
+    }
+    Ok(Json(crate::views::repo::repo_json(
+        &st.cfg, &caller, &r, mode,
+    )))
+}
+
+/// Adds or removes a team's repository: the caller needs admin access to the repository.
+async fn change_repo(
+    st: &AppState,
+    caller: &Caller,
+    id: i64,
+    org: &str,
+    repo: &str,
+    add: bool,
+) -> ApiResult<StatusCode> {
+    let (team, team_org) = load_team(st, caller, id).await?;
+    let (r, mode) = load_repo(st, caller, org, repo).await?;
+    if r.repo.owner_id != team_org.id {
+        return Err(Error::not_found().into());
+    }
+    if mode < AccessMode::Admin {
+        return Err(Error::forbidden("Must have admin-level access to the repository").into());
+    }
+    st.svc.set_team_repo(&team, &r, add).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(put, path = "/teams/{id}/repos/{org}/{repo}", tag = "organization", operation_id = "orgAddTeamRepository",
+    params(("id" = i64, Path, description = ID), ("org" = String, Path, description = ORG), ("repo" = String, Path, description = "name of the repo")),
+    responses((status = 204, description = "The team reaches the repository"), (status = 403, description = "No admin access to the repository"), (status = 404, description = "No such team or repository")))]
+async fn add_repo(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((id, org, repo)): Path<(i64, String, String)>,
+) -> ApiResult<StatusCode> {
+    change_repo(&st, &caller, id, &org, &repo, true).await
+}
+
+#[utoipa::path(delete, path = "/teams/{id}/repos/{org}/{repo}", tag = "organization", operation_id = "orgRemoveTeamRepository",
+    params(("id" = i64, Path, description = ID), ("org" = String, Path, description = ORG), ("repo" = String, Path, description = "name of the repo")),
+    responses((status = 204, description = "The team no longer reaches the repository"), (status = 403, description = "No admin access to the repository"), (status = 404, description = "No such team or repository")))]
+async fn remove_repo(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((id, org, repo)): Path<(i64, String, String)>,
+) -> ApiResult<StatusCode> {
+    change_repo(&st, &caller, id, &org, &repo, false).await
+}
+
+/// Gogs names the repository only: it belongs to the team's organisation.
+async fn admin_change_repo(
+    st: &AppState,
+    caller: &Caller,
+    id: i64,
+    repo: &str,
+    add: bool,
+) -> ApiResult<StatusCode> {
+    caller.require_admin()?;
+    let team = st
+        .svc
+        .store
+        .team_by_id(id)
+        .await?
+        .ok_or_else(team_missing)?;
+    let org = st
+        .svc
+        .store
+        .user_by_id(team.org_id)
+        .await?
+        .ok_or_else(team_missing)?;
+    change_repo(st, caller, id, &org.name, repo, add).await
+}
+
+#[utoipa::path(put, path = "/admin/teams/{id}/repos/{repo}", tag = "admin", operation_id = "adminAddTeamRepoGogs",
+    params(("id" = i64, Path, description = ID), ("repo" = String, Path, description = "name of a repository of the team's organization")),
+    responses((status = 204, description = "The team reaches the repository (Gogs' path)"), (status = 403, description = "Not a site admin"), (status = 404, description = "No such team or repository")))]
+async fn admin_add_repo(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((id, repo)): Path<(i64, String)>,
+) -> ApiResult<StatusCode> {
+    admin_change_repo(&st, &caller, id, &repo, true).await
+}
+
+#[utoipa::path(delete, path = "/admin/teams/{id}/repos/{repo}", tag = "admin", operation_id = "adminRemoveTeamRepoGogs",
+    params(("id" = i64, Path, description = ID), ("repo" = String, Path, description = "name of a repository of the team's organization")),
+    responses((status = 204, description = "The team no longer reaches the repository (Gogs' path)"), (status = 403, description = "Not a site admin"), (status = 404, description = "No such team or repository")))]
+async fn admin_remove_repo(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((id, repo)): Path<(i64, String)>,
+) -> ApiResult<StatusCode> {
+    admin_change_repo(&st, &caller, id, &repo, false).await
+}
