@@ -67,6 +67,20 @@ await check("mirror sync", async () => (await me.repos.repoMirrorSync("jsuser", 
 await check("delete repository", async () => (await me.repos.repoDelete("jsuser", "js-admin-repo")).status === 204);
 await check("delete token", async () => (await basic("jsuser").users.userDeleteAccessToken("jsuser", String(state.tokenId))).status === 204);
 await check("create organization", async () => (await admin.orgs.orgCreate({ username: "jsorg" })).data.name === "jsorg");
-await check("create team", async () => (await admin.orgs.orgCreateTeam("jsorg", { name: "devs", permission: "read" })).data.name === "devs");
+await check("create team", async () => {
+  const t = (await admin.orgs.orgCreateTeam("jsorg", { name: "devs", permission: "read" })).data;
+  state.teamId = t.id;
+  return t.name === "devs" && t.permission === "read";
+});
+await check("create organization repository", async () => (await admin.orgs.createOrgRepo("jsorg", { name: "js-org-repo", private: true })).data.full_name === "jsorg/js-org-repo");
+await check("team members and repositories", async () => {
+  await admin.teams.orgAddTeamMember(state.teamId, "jsuser");
+  await admin.teams.orgAddTeamRepository(state.teamId, "jsorg", "js-org-repo");
+  const r = (await basic("jsuser").repos.repoGet("jsorg", "js-org-repo")).data;
+  return r.permissions.pull === true && r.permissions.push === false;
+});
+await check("list my organizations", async () => (await basic("jsuser").user.orgListCurrentUserOrgs()).data.map((o) => o.name).join() === "jsorg");
+await check("add collaborator", async () => (await basic("jsuser").repos.repoAddCollaborator("jsuser", "js-repo", process.env.OXFORGE_ADMIN, { permission: "write" })).status === 204);
+await check("collaborator permission", async () => (await basic("jsuser").repos.repoGetRepoPermissions("jsuser", "js-repo", process.env.OXFORGE_ADMIN)).data.permission === "owner");
 await check("create issue", async () => (await admin.repos.issueCreateIssue("jsuser", "js-repo", { title: "first" })).data.title === "first");
 await check("admin delete user", async () => (await admin.admin.adminDeleteUser("jsuser", { purge: true })).status === 204);

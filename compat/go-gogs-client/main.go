@@ -141,6 +141,27 @@ func main() {
 		_, err := admin.AdminCreateOrg("gouser", gogs.CreateOrgOption{UserName: "goorg"})
 		return err
 	})
+	check("list my organizations", func() error {
+		orgs, err := me.ListMyOrgs()
+		if err != nil {
+			return err
+		}
+		return expect(len(orgs) == 1 && orgs[0].UserName == "goorg", "wrong organizations")
+	})
+	check("edit organization", func() error {
+		if err := me.EditOrg("goorg", gogs.EditOrgOption{Description: "edited"}); err != nil {
+			return err
+		}
+		o, err := me.GetOrg("goorg")
+		if err != nil {
+			return err
+		}
+		return expect(o.Description == "edited", "not edited")
+	})
+	check("add collaborator", func() error {
+		perm := "read"
+		return me.AddCollaborator("gouser", "go-repo", os.Getenv("OXFORGE_ADMIN"), gogs.AddCollaboratorOption{Permission: &perm})
+	})
 	check("create issue", func() error {
 		_, err := me.CreateIssue("gouser", "go-repo", gogs.CreateIssueOption{Title: "first"})
 		return err

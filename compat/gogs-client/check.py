@@ -50,6 +50,29 @@ check("get branch", lambda: api.get_branch(tok, "gogsu", "gogs-repo", "main").co
 check("migrate repository", lambda: api.migrate_repo(tok, f"{URL}/gogsu/gogs-repo.git", api.get_user(admin, "gogsu").user_id, "gogs-migrated").name == "gogs-migrated")
 check("delete repository", lambda: api.delete_repo(tok, "gogsu", "gogs-repo") is None and not api.repo_exists(tok, "gogsu", "gogs-repo"))
 check("delete migrated repository", lambda: api.delete_repo(tok, "gogsu", "gogs-migrated") is None)
-check("create organization", lambda: api.create_organization(admin, "gogsu", "gogsorg").username == "gogsorg")
-check("create team", lambda: api.create_organization_team(admin, "gogsorg", "devs").name == "devs")
+# The organization belongs to the admin: gogsu is deleted below, and an organization may
+# not lose its last owner.
+check("create organization", lambda: api.create_organization(admin, ADMIN, "gogsorg").username == "gogsorg")
+check("create organization repository", lambda: api.create_repo(admin, "orgrepo", private=True, organization="gogsorg").full_name == "gogsorg/orgrepo")
+check("create team", lambda: state.update(team=api.create_organization_team(admin, "gogsorg", "devs", permission="write")) or state["team"].name == "devs")
+
+
+def team_grants_access():
+    team_id = state["team"].id
+    api.add_team_membership(admin, team_id, "gogsu")
+    api.add_repo_to_team(admin, team_id, "orgrepo")
+    return api.get_repo(tok, "gogsorg", "orgrepo").permissions.push
+
+
+check("team membership and repository", team_grants_access)
+
+
+def team_removal_revokes():
+    team_id = state["team"].id
+    api.remove_repo_from_team(admin, team_id, "orgrepo")
+    api.remove_team_membership(admin, team_id, "gogsu")
+    return not api.repo_exists(tok, "gogsorg", "orgrepo")
+
+
+check("team membership removed", team_removal_revokes)
 check("admin delete user", lambda: api.delete_user(admin, "gogsu") is None and not api.user_exists("gogsu"))

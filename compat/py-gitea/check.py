@@ -76,4 +76,30 @@ check("delete repository", delete_repo)
 check("migrate repository", lambda: Repository.migrate_repo(me, "git", f"{URL}/pyg/py-repo.git", "py-migrated").name == "py-migrated")
 check("create organization", lambda: admin.create_org(state["user"], "pyorg", "an org").username == "pyorg")
 check("create team", lambda: admin.create_team(Organization.request(admin, "pyorg"), "devs").name == "devs")
+check("create organization repository", lambda: Organization.request(admin, "pyorg").create_repo("orgrepo", private=True, default_branch="main").name == "orgrepo")
+check("list organization repositories", lambda: [r.name for r in Organization.request(admin, "pyorg").get_repositories()] == ["orgrepo"])
+
+
+def team_member_and_repo():
+    org = Organization.request(admin, "pyorg")
+    team = org.get_team("devs")
+    team.add_user(User.request(admin, ADMIN))
+    team.add_repo("pyorg", Repository.request(admin, "pyorg", "orgrepo"))
+    return ADMIN in [u.username for u in team.get_members()] and [r.name for r in team.get_repos()] == ["orgrepo"]
+
+
+check("team members and repositories", team_member_and_repo)
+# (py-gitea's is_member/is_collaborator treat Gitea's 204 answer as an error, so they are
+# not used here.)
+check("organization members", lambda: sorted(u.username for u in Organization.request(admin, "pyorg").get_members()) == sorted([ADMIN, "pyg"]))
+
+
+def collaborators():
+    repo = Repository.request(admin, "pyorg", "orgrepo")
+    admin.requests_put(f"/repos/pyorg/orgrepo/collaborators/{ADMIN}", data={"permission": "read"})
+    perm = repo.get_user_permission("pyg")
+    return perm.permission == "owner" and ADMIN in [u.username for u in repo.get_users_with_access()]
+
+
+check("collaborators and permission", collaborators)
 check("create issue", lambda: Repository.request(me, "pyg", "py-repo").create_issue("first issue", description="body").title == "first issue")
