@@ -545,3 +545,80 @@ async fn changes_take_effect_on_the_next_request() {
     assert_eq!(r.total(), 0);
     s.stop().await;
 }
+
+/// `/user/repos` reads a page either by walking names (many reachable repositories) or by
+/// sorting the reachable set (few): both give the same order, pages and counts.
+#[tokio::test(flavor = "multi_thread")]
+async fn my_repositories_page_the_same_whichever_way_they_are_read() {
+    let s = TestServer::start().await;
+    let (olga, _) = s.user("olga").await;
+    let (bob, _) = s.user("bob").await;
+    s.post("/api/v1/orgs", &olga, json!({"username": "big"}))
+        .await
+        .expect(201);
+    for i in 0..60 {
+        s.post(
+            "/api/v1/orgs/big/repos",
+            &olga,
+            json!({"name": format!("r{:02}", (i * 37) % 60), "private": i % 2 == 0}),
+        )
+        .await
+        .expect(201);
+    }
+    s.repo(&bob, "mine", true).await;
+    s.repo(&olga, "hers", false).await;
+    let t = s
+        .post(
+            "/api/v1/orgs/big/teams",
+            &olga,
+            json!({"name": "all", "permission": "read", "includes_all_repositories": true}),
+        )
+        .await
+        .expect(201);
+    let id = t.body["id"].as_i64().unwrap();
+    s.send(
+        reqwest::Method::PUT,
+        &format!("/api/v1/teams/{id}/members/bob"),
+        &olga,
+        None,
+    )
+    .await
+    .expect(204);
+
+    // The whole list (sorted set) against the pages (name walk: 61 of 62 repositories).
+    let whole = s.get("/api/v1/user/repos", &bob).await.expect(200);
+    let whole: Vec<String> = whole
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["full_name"].as_str().unwrap().to_string())
+        .collect();
+    let mut expected: Vec<String> = (0..60).map(|i| format!("big/r{i:02}")).collect();
+    expected.push("bob/mine".into());
+    expected.sort_by_key(|n| n.split('/').nth(1).unwrap().to_string());
+    assert_eq!(whole, expected);
+    let mut paged = Vec::new();
+    for page in 1..=3 {
+        let r = s
+            .get(&format!("/api/v1/user/repos?limit=25&page={page}"), &bob)
+            .await
+            .expect(200);
+        assert_eq!(r.total(), 61);
+        paged.extend(
+            r.body
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["full_name"].as_str().unwrap().to_string()),
+        );
+    }
+    assert_eq!(paged, expected);
+    let r = s
+        .get("/api/v1/user/repos?limit=25&page=9", &bob)
+        .await
+        .expect(200);
+    assert_eq!(r.body, json!([]));
+    assert_eq!(r.total(), 61);
+    s.stop().await;
+}

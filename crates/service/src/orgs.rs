@@ -2,7 +2,7 @@
 //! Access itself is computed by `oxforge_core::access` from the facts kept here.
 
 use crate::Services;
-use oxforge_core::access::{can_see_owner, repo_access, AccessMode, Viewer};
+use oxforge_core::access::{can_see_owner, repo_access, AccessMode, Grants, Viewer};
 use oxforge_core::model::{RepoWithOwner, Team, User, Visibility};
 use oxforge_core::names::{is_valid_email, validate_username};
 use oxforge_core::{Error, ErrorKind, Result};
@@ -224,8 +224,16 @@ impl Services {
 
     /// The caller's access mode on one repository.
     pub async fn access(&self, viewer: &Viewer, r: &RepoWithOwner) -> Result<AccessMode> {
-        let m = self.memberships(viewer, std::slice::from_ref(r)).await?;
-        Ok(repo_access(viewer, r, &m.grants(r)))
+        let grants = match viewer.user_id {
+            // Owners and admins need no grants; anonymous callers have none.
+            Some(uid) if !viewer.is_admin && uid != r.repo.owner_id => {
+                self.store
+                    .grants_for(uid, r.repo.id, r.repo.owner_id)
+                    .await?
+            }
+            _ => Grants::default(),
+        };
+        Ok(repo_access(viewer, r, &grants))
     }
 
     /// May the caller see this account (user or organisation)?

@@ -19,6 +19,10 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0004_stars_watches.sql"),
     ),
     (5, include_str!("../migrations/sqlite/0005_orgs_teams.sql")),
+    (
+        6,
+        include_str!("../migrations/sqlite/0006_repo_owner_index.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -37,6 +41,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         5,
         include_str!("../migrations/postgres/0005_orgs_teams.sql"),
+    ),
+    (
+        6,
+        include_str!("../migrations/postgres/0006_repo_owner_index.sql"),
     ),
 ];
 

@@ -596,6 +596,29 @@ impl Store {
         Ok(())
     }
 
+    /// The viewer's grants on one repository, in one round trip.
+    pub async fn grants_for(&self, user_id: i64, repo_id: i64, owner_id: i64) -> Result<Grants> {
+        let row = sqlx::query(
+            "SELECT \
+             COALESCE((SELECT c.mode FROM collaborations c WHERE c.repo_id = $1 AND c.user_id = $2), 0) AS collab, \
+             COALESCE((SELECT MAX(t.code_mode) FROM teams t JOIN team_users tu ON tu.team_id = t.id \
+                       WHERE tu.user_id = $2 AND t.org_id = $3 AND (t.includes_all_repos = 1 OR EXISTS \
+                       (SELECT 1 FROM team_repos tr WHERE tr.team_id = t.id AND tr.repo_id = $1))), 0) AS team, \
+             (SELECT COUNT(*) FROM org_users ou WHERE ou.org_id = $3 AND ou.user_id = $2) AS member",
+        )
+        .bind(repo_id)
+        .bind(user_id)
+        .bind(owner_id)
+        .fetch_one(self.reader())
+        .await
+        .map_err(internal)?;
+        Ok(Grants {
+            collaboration: AccessMode::from_i64(get_i64(&row, "collab")?),
+            team: AccessMode::from_i64(get_i64(&row, "team")?),
+            org_member: get_i64(&row, "member")? > 0,
+        })
+    }
+
     /// The viewer's grants on the given repositories (and memberships), in three queries.
     pub async fn memberships(&self, user_id: i64, repo_ids: &[i64]) -> Result<Memberships> {
         let mut m = Memberships::default();

@@ -2,7 +2,7 @@
 
 use crate::sql::{like_contains, Sql};
 use crate::users::{user_from_row, user_select};
-use crate::visibility::{readable_repos, related_repos};
+use crate::visibility::{readable_repos, related_repo_ids, related_repos};
 use crate::{db_error, get_bool, get_i64, get_str, internal, Backend, Store};
 use oxforge_core::access::Viewer;
 use oxforge_core::model::{MirrorInfo, Repo, RepoSettings, RepoWithOwner};
@@ -153,7 +153,7 @@ pub enum RepoOrder {
     Forks,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RepoFilter {
     /// Keyword parts (already split on `,`, lower-cased).
     pub keywords: Vec<String>,
@@ -337,6 +337,92 @@ impl Store {
         Ok(())
     }
 
+    /// `/user/repos` of `uid` by name. Counted from index-only id sets; the page is read by
+    /// walking the name index and probing each row when the set is dense enough for a page
+    /// to come quickly, else from the id set sorted (a member of 50 organisations may reach
+    /// 20,000 repositories; a new user reaches two).
+    async fn related_page(
+        &self,
+        uid: i64,
+        paging: Option<Paging>,
+    ) -> Result<(Vec<RepoWithOwner>, i64)> {
+        let count = sqlx::query(&format!(
+            "SELECT COUNT(*) AS n FROM {} x",
+            related_repo_ids(uid)
+        ))
+        .fetch_one(self.reader())
+        .await
+        .map_err(internal)?;
+        let total = get_i64(&count, "n")?;
+        if total == 0 || paging.is_some_and(|p| p.offset() >= total) {
+            return Ok((Vec::new(), total));
+        }
+        let max_id = get_i64(
+            &sqlx::query("SELECT COALESCE(MAX(id), 0) AS m FROM repositories")
+                .fetch_one(self.reader())
+                .await
+                .map_err(internal)?,
+            "m",
+        )?;
+        // Rows walked in name order ≈ (offset + limit) × all / related; sorting ≈ related.
+        let dense = paging.is_some_and(|p| {
+            let walked = i128::from(p.offset() + p.limit) * i128::from(max_id);
+            walked < i128::from(total) * i128::from(total)
+        });
+        let mut q = if dense {
+            let hint = if self.backend == Backend::Sqlite {
+                " INDEXED BY repositories_lower_name"
+            } else {
+                ""
+            };
+            Sql::new(&format!(
+                "SELECT r.id FROM repositories r{hint} WHERE {}",
+                related_repos(uid)
+            ))
+        } else {
+            Sql::new(&format!(
+                "SELECT r.id FROM repositories r WHERE r.id IN {}",
+                related_repo_ids(uid)
+            ))
+        };
+        q.push(" ORDER BY r.lower_name, r.id");
+        q.page(paging);
+        let ids = q
+            .fetch_all(self.reader())
+            .await
+            .map_err(internal)?
+            .iter()
+            .map(|r| get_i64(r, "id"))
+            .collect::<Result<Vec<_>>>()?;
+        Ok((self.repos_by_ids(&ids).await?, total))
+    }
+
+    /// Whole rows for `ids`, in the order given.
+    async fn repos_by_ids(&self, ids: &[i64]) -> Result<Vec<RepoWithOwner>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = ids
+            .iter()
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {} FROM repositories r JOIN users o ON o.id = r.owner_id {MIRROR_JOIN} WHERE r.id IN ({list})",
+            repo_select()
+        );
+        let rows = sqlx::query(&sql)
+            .fetch_all(self.reader())
+            .await
+            .map_err(internal)?;
+        let mut by_id = std::collections::HashMap::new();
+        for row in &rows {
+            let r = repo_from_row(row)?;
+            by_id.insert(r.repo.id, r);
+        }
+        Ok(ids.iter().filter_map(|i| by_id.remove(i)).collect())
+    }
+
     pub async fn count_repos_owned_by(&self, owner_id: i64) -> Result<i64> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM repositories WHERE owner_id = $1")
             .bind(owner_id)
@@ -354,6 +440,16 @@ impl Store {
         f: &RepoFilter,
         paging: Option<Paging>,
     ) -> Result<(Vec<RepoWithOwner>, i64)> {
+        if let Some(uid) = f.related_to.filter(|id| viewer.signed_in() == Some(*id)) {
+            let bare = RepoFilter {
+                related_to: Some(uid),
+                ..Default::default()
+            };
+            if *f == bare {
+                // What one works on is always readable to oneself: no visibility filter.
+                return self.related_page(uid, paging).await;
+            }
+        }
         let mut cond = Sql::new(" FROM repositories r JOIN users o ON o.id = r.owner_id WHERE ");
         cond.push(&readable_repos(viewer));
         if f.public_only {
@@ -499,6 +595,35 @@ impl Store {
             RepoOrder::Forks => format!("r.num_forks {dir}"),
         });
         order.push_str(&format!(", r.id {dir}"));
+        if keywords.is_empty() && f.owner_and_name.is_none() && paging.is_some() {
+            // Without keywords the matches may be most of the table: a window over them all
+            // would sort them all. The page walks an index in order; the count runs alone.
+            let mut page = Sql {
+                text: format!("SELECT r.id{}", cond.text),
+                args: q.args.clone(),
+            };
+            page.push(&format!(" ORDER BY {order}"));
+            page.page(paging);
+            let ids = page
+                .fetch_all(self.reader())
+                .await
+                .map_err(internal)?
+                .iter()
+                .map(|r| get_i64(r, "id"))
+                .collect::<Result<Vec<_>>>()?;
+            let mut count = Sql::new("SELECT COUNT(*) AS n");
+            count.text.push_str(&cond.text);
+            count.args = cond.args;
+            let total = get_i64(
+                &count
+                    .query()
+                    .fetch_one(self.reader())
+                    .await
+                    .map_err(internal)?,
+                "n",
+            )?;
+            return Ok((self.repos_by_ids(&ids).await?, total));
+        }
         q.push(&format!(
             "SELECT {}, p.total_count FROM (SELECT r.id AS pid, COUNT(*) OVER () AS total_count, \
              ROW_NUMBER() OVER (ORDER BY {order}) AS pos",

@@ -14,12 +14,24 @@ pub fn member_orgs(uid: i64) -> String {
     format!("(SELECT mo.org_id FROM org_users mo WHERE mo.user_id = {uid})")
 }
 
-/// Repositories `uid` reaches through a collaboration or a team.
+/// Organisations in which `uid` is in a team that includes all repositories.
+fn all_repo_orgs(uid: i64) -> String {
+    format!(
+        "(SELECT t.org_id FROM teams t JOIN team_users tu ON tu.team_id = t.id \
+         WHERE tu.user_id = {uid} AND t.includes_all_repos = 1)"
+    )
+}
+
+/// Repositories `uid` reaches through a collaboration or a team. The per-repository
+/// grants are probes by repository id (indexed), not sets built per query: a member of
+/// many teams may reach tens of thousands of repositories.
 fn granted_repos(uid: i64) -> String {
     format!(
-        "(r.id IN (SELECT c.repo_id FROM collaborations c WHERE c.user_id = {uid}) \
-         OR r.id IN (SELECT tr.repo_id FROM team_repos tr JOIN team_users tu ON tu.team_id = tr.team_id WHERE tu.user_id = {uid}) \
-         OR r.owner_id IN (SELECT t.org_id FROM teams t JOIN team_users tu ON tu.team_id = t.id WHERE tu.user_id = {uid} AND t.includes_all_repos = 1))"
+        "(r.owner_id IN {} \
+         OR EXISTS (SELECT 1 FROM team_repos tr JOIN team_users tu ON tu.team_id = tr.team_id \
+                    WHERE tr.repo_id = r.id AND tu.user_id = {uid}) \
+         OR EXISTS (SELECT 1 FROM collaborations c WHERE c.repo_id = r.id AND c.user_id = {uid}))",
+        all_repo_orgs(uid)
     )
 }
 
@@ -56,6 +68,20 @@ pub fn related_repos(uid: i64) -> String {
         "(r.owner_id = {uid} OR {} OR (r.is_private = 0 AND r.owner_id IN {}))",
         granted_repos(uid),
         member_orgs(uid)
+    )
+}
+
+/// The ids of `related_repos(uid)` as one set, each part read from an index alone: counts
+/// the related repositories without touching their rows.
+pub fn related_repo_ids(uid: i64) -> String {
+    format!(
+        "(SELECT id FROM repositories WHERE owner_id = {uid} \
+         UNION SELECT id FROM repositories WHERE owner_id IN {all} \
+         UNION SELECT tr.repo_id FROM team_repos tr JOIN team_users tu ON tu.team_id = tr.team_id WHERE tu.user_id = {uid} \
+         UNION SELECT c.repo_id FROM collaborations c WHERE c.user_id = {uid} \
+         UNION SELECT id FROM repositories WHERE is_private = 0 AND owner_id IN {orgs})",
+        all = all_repo_orgs(uid),
+        orgs = member_orgs(uid)
     )
 }
 
