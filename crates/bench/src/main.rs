@@ -398,6 +398,20 @@ fn main() {
         let svc = oxforge::open_services(&cfg).await.expect("open");
         seed(&o, &svc).await;
         seed_orgs(&svc).await;
+        if o.backend == "postgres" {
+            // Measure the steady state autovacuum reaches, not fresh unanalysed tables.
+            use sqlx::Connection;
+            let url = format!(
+                "{}/{}",
+                o.pg_url.rsplit_once('/').map_or("", |p| p.0),
+                cfg.db_name
+            );
+            let mut conn = sqlx::PgConnection::connect(&url).await.expect("PostgreSQL");
+            sqlx::query("VACUUM ANALYZE")
+                .execute(&mut conn)
+                .await
+                .expect("vacuum");
+        }
         let member_token = svc
             .create_token_for(
                 "member",
