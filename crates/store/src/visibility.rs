@@ -71,17 +71,25 @@ pub fn related_repos(uid: i64) -> String {
     )
 }
 
-/// The ids of `related_repos(uid)` as one set, each part read from an index alone: counts
-/// the related repositories without touching their rows.
-pub fn related_repo_ids(uid: i64) -> String {
+/// The ids of the repositories `uid` owns or is granted (teams, collaborations).
+pub fn own_and_granted_ids(uid: i64) -> String {
     format!(
         "(SELECT id FROM repositories WHERE owner_id = {uid} \
          UNION SELECT id FROM repositories WHERE owner_id IN {all} \
          UNION SELECT tr.repo_id FROM team_repos tr JOIN team_users tu ON tu.team_id = tr.team_id WHERE tu.user_id = {uid} \
-         UNION SELECT c.repo_id FROM collaborations c WHERE c.user_id = {uid} \
-         UNION SELECT id FROM repositories WHERE is_private = 0 AND owner_id IN {orgs})",
-        all = all_repo_orgs(uid),
-        orgs = member_orgs(uid)
+         UNION SELECT c.repo_id FROM collaborations c WHERE c.user_id = {uid})",
+        all = all_repo_orgs(uid)
+    )
+}
+
+/// The ids of `related_repos(uid)` as one set, each part read from an index alone: counts
+/// the related repositories without touching their rows.
+pub fn related_repo_ids(uid: i64) -> String {
+    let own_and_granted = own_and_granted_ids(uid);
+    let inner = &own_and_granted[1..own_and_granted.len() - 1];
+    format!(
+        "({inner} UNION SELECT id FROM repositories WHERE is_private = 0 AND owner_id IN {})",
+        member_orgs(uid)
     )
 }
 
