@@ -2,9 +2,7 @@
 
 use crate::sql::{like_contains, Sql};
 use crate::users::{user_from_row, user_select};
-use crate::visibility::{
-    own_and_granted_ids, readable_repos, related_repo_ids, related_repos, visible_accounts,
-};
+use crate::visibility::{readable_repos, related_repo_ids, related_repos};
 use crate::{db_error, get_bool, get_i64, get_str, internal, Backend, Store};
 use oxforge_core::access::Viewer;
 use oxforge_core::model::{MirrorInfo, Repo, RepoSettings, RepoWithOwner};
@@ -187,22 +185,6 @@ pub struct RepoFilter {
     pub watched_by: Option<i64>,
 }
 
-impl RepoFilter {
-    /// Only the visibility rule (and perhaps `public_only`) limits the matches; order and
-    /// priority do not change how many there are.
-    fn is_unfiltered(&self) -> bool {
-        let bare = RepoFilter {
-            public_only: self.public_only,
-            order: self.order,
-            descending: self.descending,
-            priority_owner_id: self.priority_owner_id,
-            include_description: self.include_description,
-            ..Default::default()
-        };
-        *self == bare
-    }
-}
-
 impl Store {
     /// `expr LIKE '%term%'` with wildcards in `term` taken literally.
     fn push_like(&self, q: &mut Sql, expr: &str, term: &str) {
@@ -353,46 +335,6 @@ impl Store {
             .await
             .map_err(internal)?;
         Ok(())
-    }
-
-    /// How many repositories `viewer` may read (with `public_only`: public ones of public
-    /// owners), without visiting every readable row: the public repositories of visible
-    /// owners are counted per owner from the `(owner_id, is_private)` index, and the rest of
-    /// the readable set (one's own and granted repositories that are private or whose owner
-    /// is hidden) from the caller's id sets. The two parts are disjoint.
-    async fn count_readable(&self, viewer: &Viewer, public_only: bool) -> Result<i64> {
-        let one = |sql: String| async move {
-            let row = sqlx::query(&sql)
-                .fetch_one(self.reader())
-                .await
-                .map_err(internal)?;
-            get_i64(&row, "n")
-        };
-        if viewer.is_admin && viewer.signed_in().is_some() && !public_only {
-            return one("SELECT COUNT(*) AS n FROM repositories".into()).await;
-        }
-        let visible = if public_only {
-            "o.visibility = 0".to_string()
-        } else {
-            visible_accounts(viewer, "o")
-        };
-        let public = one(format!(
-            "SELECT CAST(COALESCE(SUM(g.n), 0) AS BIGINT) AS n FROM (SELECT owner_id, COUNT(*) AS n FROM repositories \
-             WHERE is_private = 0 GROUP BY owner_id) g JOIN users o ON o.id = g.owner_id WHERE {visible}"
-        ))
-        .await?;
-        let rest = match viewer.signed_in() {
-            Some(uid) if !public_only => {
-                one(format!(
-                    "SELECT COUNT(*) AS n FROM repositories r JOIN users o ON o.id = r.owner_id \
-                     WHERE r.id IN {} AND NOT (r.is_private = 0 AND {visible})",
-                    own_and_granted_ids(uid)
-                ))
-                .await?
-            }
-            _ => 0,
-        };
-        Ok(public + rest)
     }
 
     /// `/user/repos` of `uid` by name. Counted from index-only id sets; the page is read by
@@ -676,21 +618,17 @@ impl Store {
                 .iter()
                 .map(|r| get_i64(r, "id"))
                 .collect::<Result<Vec<_>>>()?;
-            let total = if f.is_unfiltered() {
-                self.count_readable(viewer, f.public_only).await?
-            } else {
-                let mut count = Sql::new("SELECT COUNT(*) AS n");
-                count.text.push_str(&cond.text);
-                count.args = cond.args;
-                get_i64(
-                    &count
-                        .query()
-                        .fetch_one(self.reader())
-                        .await
-                        .map_err(internal)?,
-                    "n",
-                )?
-            };
+            let mut count = Sql::new("SELECT COUNT(*) AS n");
+            count.text.push_str(&cond.text);
+            count.args = cond.args;
+            let total = get_i64(
+                &count
+                    .query()
+                    .fetch_one(self.reader())
+                    .await
+                    .map_err(internal)?,
+                "n",
+            )?;
             return Ok((self.repos_by_ids(&ids).await?, total));
         }
         q.push(&format!(
