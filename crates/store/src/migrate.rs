@@ -23,6 +23,10 @@ const SQLITE: &[(i64, &str)] = &[
         6,
         include_str!("../migrations/sqlite/0006_repo_owner_index.sql"),
     ),
+    (
+        7,
+        include_str!("../migrations/sqlite/0007_compact_settings.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -45,6 +49,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         6,
         include_str!("../migrations/postgres/0006_repo_owner_index.sql"),
+    ),
+    (
+        7,
+        include_str!("../migrations/postgres/0007_compact_settings.sql"),
     ),
 ];
 

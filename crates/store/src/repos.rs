@@ -94,6 +94,18 @@ fn repo_from_row(row: &AnyRow) -> Result<RepoWithOwner> {
     })
 }
 
+/// Settings as stored: only what differs from the defaults (`RepoSettings` reads missing
+/// fields as their defaults). Keeps rows narrow, which every scan pays for.
+fn settings_json(s: &RepoSettings) -> Result<String> {
+    let err = |e: serde_json::Error| Error::internal(e.to_string());
+    let mut v = serde_json::to_value(s).map_err(err)?;
+    let d = serde_json::to_value(RepoSettings::default()).map_err(err)?;
+    if let (serde_json::Value::Object(m), serde_json::Value::Object(dm)) = (&mut v, &d) {
+        m.retain(|k, val| dm.get(k) != Some(val));
+    }
+    serde_json::to_string(&v).map_err(err)
+}
+
 pub const REPO_EXISTS: &str = "The repository with the same name already exists.";
 
 #[derive(Debug, Clone)]
@@ -198,8 +210,7 @@ impl Store {
 
     pub async fn insert_repo(&self, n: &NewRepo) -> Result<i64> {
         let now = oxforge_core::time::now();
-        let settings = serde_json::to_string(&RepoSettings::default())
-            .map_err(|e| Error::internal(e.to_string()))?;
+        let settings = settings_json(&RepoSettings::default())?;
         let row = sqlx::query(
             "INSERT INTO repositories (owner_id, name, lower_name, description, website, \
              default_branch, is_private, is_template, is_mirror, original_url, object_format_name, \
@@ -309,7 +320,7 @@ impl Store {
         set(&mut q, "size", up.size.map(Into::into));
         set(&mut q, "archived_unix", up.archived_unix.map(Into::into));
         if let Some(s) = &up.settings {
-            let text = serde_json::to_string(s).map_err(|e| Error::internal(e.to_string()))?;
+            let text = settings_json(s)?;
             set(&mut q, "settings", Some(text.into()));
         }
         if up.touch {
@@ -661,5 +672,33 @@ impl Store {
         };
         let list = rows.iter().map(repo_from_row).collect::<Result<_>>()?;
         Ok((list, total))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_are_stored_as_their_difference_from_the_defaults() {
+        assert_eq!(settings_json(&RepoSettings::default()).unwrap(), "{}");
+        let s = RepoSettings {
+            has_wiki: false,
+            external_wiki_url: "https://wiki.example".into(),
+            ..Default::default()
+        };
+        let text = settings_json(&s).unwrap();
+        assert!(!text.contains("has_code"));
+        let back: RepoSettings = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, s);
+    }
+
+    #[test]
+    fn the_migration_compacts_rows_written_with_todays_defaults() {
+        let full = serde_json::to_string(&RepoSettings::default()).unwrap();
+        let sql = include_str!("../migrations/sqlite/0007_compact_settings.sql");
+        assert!(sql.contains(&format!("'{full}'")));
+        let pg = include_str!("../migrations/postgres/0007_compact_settings.sql");
+        assert_eq!(sql, pg);
     }
 }
