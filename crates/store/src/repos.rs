@@ -615,31 +615,27 @@ impl Store {
         order.push_str(&format!(", r.id {dir}"));
         if keywords.is_empty() && f.owner_and_name.is_none() && paging.is_some() {
             // Without keywords the matches may be most of the table: a window over them all
-            // would sort them all. The page walks an index in order; the count runs alone.
+            // would sort them all. The page walks an index in order; the count runs beside it
+            // on another connection (the count is the slow half).
             let mut page = Sql {
                 text: format!("SELECT r.id{}", cond.text),
                 args: q.args.clone(),
             };
             page.push(&format!(" ORDER BY {order}"));
             page.page(paging);
-            let ids = page
-                .fetch_all(self.reader())
-                .await
-                .map_err(internal)?
-                .iter()
-                .map(|r| get_i64(r, "id"))
-                .collect::<Result<Vec<_>>>()?;
             let mut count = Sql::new("SELECT COUNT(*) AS n");
             count.text.push_str(&cond.text);
             count.args = cond.args;
-            let total = get_i64(
-                &count
-                    .query()
-                    .fetch_one(self.reader())
-                    .await
-                    .map_err(internal)?,
-                "n",
-            )?;
+            let (rows, counted) = tokio::try_join!(
+                page.fetch_all(self.reader()),
+                count.query().fetch_one(self.reader())
+            )
+            .map_err(internal)?;
+            let ids = rows
+                .iter()
+                .map(|r| get_i64(r, "id"))
+                .collect::<Result<Vec<_>>>()?;
+            let total = get_i64(&counted, "n")?;
             return Ok((self.repos_by_ids(&ids).await?, total));
         }
         q.push(&format!(
