@@ -106,6 +106,37 @@ fn units_json(units: &BTreeMap<String, AccessMode>) -> Result<String> {
 
 pub const TEAM_EXISTS: &str = "team already exists";
 
+/// Writes a team row (in a transaction or not) and returns its id.
+async fn insert_team_row<'c, E>(
+    e: E,
+    org_id: i64,
+    t: &TeamFields,
+    units: String,
+    now: i64,
+) -> std::result::Result<i64, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let row = sqlx::query(
+        "INSERT INTO teams (org_id, name, lower_name, description, mode, code_mode, units, \
+         includes_all_repos, can_create_org_repo, created_unix, updated_unix) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+    )
+    .bind(org_id)
+    .bind(t.name.clone())
+    .bind(t.name.to_ascii_lowercase())
+    .bind(t.description.clone())
+    .bind(t.mode.as_i64())
+    .bind(t.code_mode.as_i64())
+    .bind(units)
+    .bind(t.includes_all_repos as i64)
+    .bind(t.can_create_org_repo as i64)
+    .bind(now)
+    .fetch_one(e)
+    .await?;
+    sqlx::Row::try_get::<i64, _>(&row, "id")
+}
+
 impl Store {
     /// Creates the organisation with its Owners team holding `creator`, all or nothing.
     pub async fn create_org(
@@ -136,25 +167,9 @@ impl Store {
         .await
         .map_err(|e| db_error(e, "user already exists"))?;
         let org_id = get_i64(&row, "id")?;
-        let team = sqlx::query(
-            "INSERT INTO teams (org_id, name, lower_name, description, mode, code_mode, units, \
-             includes_all_repos, can_create_org_repo, created_unix, updated_unix) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
-        )
-        .bind(org_id)
-        .bind(owners.name.clone())
-        .bind(owners.name.to_ascii_lowercase())
-        .bind(owners.description.clone())
-        .bind(owners.mode.as_i64())
-        .bind(owners.code_mode.as_i64())
-        .bind(units_json(&owners.units)?)
-        .bind(owners.includes_all_repos as i64)
-        .bind(owners.can_create_org_repo as i64)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(internal)?;
-        let team_id = get_i64(&team, "id")?;
+        let team_id = insert_team_row(&mut *tx, org_id, owners, units_json(&owners.units)?, now)
+            .await
+            .map_err(internal)?;
         sqlx::query("INSERT INTO team_users (team_id, user_id) VALUES ($1, $2)")
             .bind(team_id)
             .bind(creator_id)
@@ -283,26 +298,10 @@ impl Store {
     }
 
     pub async fn insert_team(&self, org_id: i64, t: &TeamFields) -> Result<Team> {
-        let now = oxforge_core::time::now();
-        let row = sqlx::query(
-            "INSERT INTO teams (org_id, name, lower_name, description, mode, code_mode, units, \
-             includes_all_repos, can_create_org_repo, created_unix, updated_unix) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
-        )
-        .bind(org_id)
-        .bind(t.name.clone())
-        .bind(t.name.to_ascii_lowercase())
-        .bind(t.description.clone())
-        .bind(t.mode.as_i64())
-        .bind(t.code_mode.as_i64())
-        .bind(units_json(&t.units)?)
-        .bind(t.includes_all_repos as i64)
-        .bind(t.can_create_org_repo as i64)
-        .bind(now)
-        .fetch_one(self.writer())
-        .await
-        .map_err(|e| db_error(e, TEAM_EXISTS))?;
-        let id = get_i64(&row, "id")?;
+        let units = units_json(&t.units)?;
+        let id = insert_team_row(self.writer(), org_id, t, units, oxforge_core::time::now())
+            .await
+            .map_err(|e| db_error(e, TEAM_EXISTS))?;
         self.team_by_id(id).await?.ok_or_else(Error::not_found)
     }
 

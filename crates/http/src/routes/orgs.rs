@@ -1,7 +1,7 @@
 //! Organisations: create, read, edit, delete, list; members; organisation repositories.
 //! Gogs' paths (`POST /user/orgs`, `POST /org/{org}/repos`) do what Gitea's do.
 
-use super::repos::{create_for, repo_list_response, CreateRepoOption};
+use super::repos::{create_for, owner_repo_list, CreateRepoOption};
 use super::users::visible_user;
 use crate::auth::Caller;
 use crate::body::Body;
@@ -19,7 +19,7 @@ use oxforge_core::model::User;
 use oxforge_core::scope::{Category, Level};
 use oxforge_core::Error;
 use oxforge_service::orgs::OrgOptions;
-use oxforge_store::{OrgFilter, RepoFilter, RepoOrder};
+use oxforge_store::OrgFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -93,7 +93,8 @@ pub async fn require_org_member(st: &AppState, caller: &Caller, org: &User) -> A
     Ok(me.clone())
 }
 
-async fn target_user(st: &AppState, name: &str) -> ApiResult<User> {
+/// Any account by name, or 404.
+pub async fn target_user(st: &AppState, name: &str) -> ApiResult<User> {
     Ok(st.svc.store.user_by_name(name).await?.ok_or_else(|| {
         Error::not_found_msg(format!("user redirect does not exist [name: {name}]"))
     })?)
@@ -538,17 +539,7 @@ async fn org_repos(
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
     let org = load_org(&st, &caller, &name).await?;
-    let filter = RepoFilter {
-        owner_id: Some(org.id),
-        order: RepoOrder::Id,
-        ..Default::default()
-    };
-    let p = paging(&st.cfg, &uri);
-    let (list, total) = st
-        .svc
-        .search_repos(&caller.viewer(), &filter, Some(p))
-        .await?;
-    repo_list_response(&st, &caller, &uri, &list, total, p).await
+    owner_repo_list(&st, &caller, &uri, &org).await
 }
 
 /// Creates a repository in an organisation: owners, and members of a team that may.

@@ -221,17 +221,28 @@ async fn list_of_user(
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
     let owner = visible_user(&st, &caller, &name).await?;
+    owner_repo_list(&st, &caller, &uri, &owner).await
+}
+
+/// One page of the repositories `owner` owns that the caller may see, by id (Gitea's
+/// `/users/{u}/repos` and `/orgs/{org}/repos`: no collaborations).
+pub async fn owner_repo_list(
+    st: &AppState,
+    caller: &Caller,
+    uri: &Uri,
+    owner: &User,
+) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
     let filter = RepoFilter {
         owner_id: Some(owner.id),
         order: RepoOrder::Id,
         ..Default::default()
     };
-    let p = paging(&st.cfg, &uri);
+    let p = paging(&st.cfg, uri);
     let (list, total) = st
         .svc
         .search_repos(&caller.viewer(), &filter, Some(p))
         .await?;
-    repo_list_response(&st, &caller, &uri, &list, total, p).await
+    repo_list_response(st, caller, uri, &list, total, p).await
 }
 
 #[derive(Serialize, ToSchema)]

@@ -1,7 +1,7 @@
 //! Teams: `/orgs/{org}/teams`, `/teams/{id}/...`, and Gogs' `/admin/orgs/{org}/teams` and
 //! `/admin/teams/...` paths, which do the same things.
 
-use super::orgs::{load_org, require_org_member, require_org_owner};
+use super::orgs::{load_org, require_org_member, require_org_owner, target_user};
 use super::repos::{load_repo, repo_list_response};
 use crate::auth::Caller;
 use crate::body::Body;
@@ -126,12 +126,6 @@ async fn load_owned_team(st: &AppState, caller: &Caller, id: i64) -> ApiResult<(
     let (team, org) = load_team(st, caller, id).await?;
     require_org_owner(st, caller, &org).await?;
     Ok((team, org))
-}
-
-async fn target_user(st: &AppState, name: &str) -> ApiResult<User> {
-    Ok(st.svc.store.user_by_name(name).await?.ok_or_else(|| {
-        Error::not_found_msg(format!("user redirect does not exist [name: {name}]"))
-    })?)
 }
 
 #[utoipa::path(get, path = "/orgs/{org}/teams", tag = "organization", operation_id = "orgListTeams",
