@@ -577,56 +577,40 @@ async fn bad_transport_input() {
         assert_eq!(status, 404, "{path}");
     }
     // Unknown services and wrong methods.
-    let (status, _) = raw(
-        &s,
-        Method::GET,
-        "/foo/target.git/info/refs?service=git-upload-archive",
-        None,
-        vec![],
-        true,
-    )
-    .await;
-    assert_eq!(status, 403);
-    let (status, _) = raw(
-        &s,
-        Method::GET,
-        "/foo/target.git/info/refs",
-        None,
-        vec![],
-        true,
-    )
-    .await;
-    assert_eq!(status, 403);
-    let (status, _) = raw(
-        &s,
-        Method::GET,
-        "/foo/target.git/git-upload-pack",
-        None,
-        vec![],
-        true,
-    )
-    .await;
-    assert_eq!(status, 405);
-    let (status, _) = raw(
-        &s,
-        Method::PUT,
-        "/foo/target.git/info/refs?service=git-upload-pack",
-        None,
-        vec![],
-        true,
-    )
-    .await;
-    assert_eq!(status, 405);
-    let (status, _) = raw(
-        &s,
-        Method::POST,
-        "/foo/target.git/git-upload-pack",
-        Some("text/plain"),
-        b"0000".to_vec(),
-        true,
-    )
-    .await;
-    assert_eq!(status, 415);
+    for (method, path, ctype, body, want) in [
+        (
+            Method::GET,
+            "/foo/target.git/info/refs?service=git-upload-archive",
+            None,
+            vec![],
+            403,
+        ),
+        (Method::GET, "/foo/target.git/info/refs", None, vec![], 403),
+        (
+            Method::GET,
+            "/foo/target.git/git-upload-pack",
+            None,
+            vec![],
+            405,
+        ),
+        (
+            Method::PUT,
+            "/foo/target.git/info/refs?service=git-upload-pack",
+            None,
+            vec![],
+            405,
+        ),
+        (
+            Method::POST,
+            "/foo/target.git/git-upload-pack",
+            Some("text/plain"),
+            b"0000".to_vec(),
+            415,
+        ),
+    ] {
+        let (status, _) = raw(&s, method.clone(), path, ctype, body, true).await;
+        assert_eq!(status, want, "{method} {path}");
+    }
 
     // A garbage pack: the push fails, refs stay as they were.
     let zero = "0".repeat(40);

@@ -4,17 +4,7 @@
 mod common;
 
 use common::{Auth, TestServer};
-use reqwest::Method;
 use serde_json::json;
-
-async fn put(
-    s: &TestServer,
-    path: &str,
-    auth: &Auth,
-    body: Option<serde_json::Value>,
-) -> common::Resp {
-    s.send(Method::PUT, path, auth, body).await
-}
 
 fn logins(v: &serde_json::Value) -> Vec<String> {
     v.as_array()
@@ -201,13 +191,13 @@ async fn memberships_and_their_visibility() {
     assert_eq!(logins(&r.body), ["hidden", "pub"]);
 
     // Publicize: only the member themself.
-    put(&s, "/api/v1/orgs/pub/public_members/alice", &bob, None)
+    s.put("/api/v1/orgs/pub/public_members/alice", &bob, None)
         .await
         .expect(403);
     s.get("/api/v1/orgs/pub/public_members/alice", &bob)
         .await
         .expect(404);
-    put(&s, "/api/v1/orgs/pub/public_members/alice", &alice, None)
+    s.put("/api/v1/orgs/pub/public_members/alice", &alice, None)
         .await
         .expect(204);
     s.get("/api/v1/orgs/pub/public_members/alice", &bob)
@@ -233,14 +223,9 @@ async fn memberships_and_their_visibility() {
     let devs = t.body["id"].as_i64().unwrap();
     assert_eq!(t.body["permission"], "write");
     assert_eq!(t.body["organization"]["name"], "pub");
-    put(
-        &s,
-        &format!("/api/v1/teams/{devs}/members/bob"),
-        &alice,
-        None,
-    )
-    .await
-    .expect(204);
+    s.put(&format!("/api/v1/teams/{devs}/members/bob"), &alice, None)
+        .await
+        .expect(204);
     let r = s.get("/api/v1/orgs/pub/members", &bob).await.expect(200);
     assert_eq!(logins(&r.body), ["alice", "bob"]);
     assert_eq!(r.total(), 2);
@@ -385,18 +370,12 @@ async fn teams_their_members_and_repositories() {
     assert_eq!(t.body["permission"], "write");
     assert_eq!(t.body["units"], json!(["repo.code", "repo.issues"]));
     let triage = t.body["id"].as_i64().unwrap();
-    put(
-        &s,
-        &format!("/api/v1/teams/{triage}/members/bob"),
-        &alice,
-        None,
-    )
-    .await
-    .expect(204);
+    s.put(&format!("/api/v1/teams/{triage}/members/bob"), &alice, None)
+        .await
+        .expect(204);
     // bob is in the team but it has no repositories yet.
     s.get("/api/v1/repos/acme/app", &bob).await.expect(404);
-    put(
-        &s,
+    s.put(
         &format!("/api/v1/teams/{triage}/repos/acme/app"),
         &alice,
         None,
@@ -420,8 +399,7 @@ async fn teams_their_members_and_repositories() {
     s.post("/api/v1/orgs/acme/repos", &alice, json!({"name": "lib"}))
         .await
         .expect(201);
-    put(
-        &s,
+    s.put(
         &format!("/api/v1/teams/{triage}/repos/acme/lib"),
         &bob,
         None,
@@ -525,8 +503,7 @@ async fn teams_their_members_and_repositories() {
     )
     .await
     .expect(403);
-    put(
-        &s,
+    s.put(
         &format!("/api/v1/admin/teams/{ops}/members/carol"),
         &s.admin(),
         None,
@@ -538,8 +515,7 @@ async fn teams_their_members_and_repositories() {
         .await
         .expect(200);
     assert_eq!(logins(&r.body), ["carol"]);
-    put(
-        &s,
+    s.put(
         &format!("/api/v1/admin/teams/{ops}/repos/app"),
         &s.admin(),
         None,
@@ -578,14 +554,9 @@ async fn organization_repositories_and_who_may_create_them() {
         .await
         .expect(201);
     let makers = t.body["id"].as_i64().unwrap();
-    put(
-        &s,
-        &format!("/api/v1/teams/{makers}/members/bob"),
-        &alice,
-        None,
-    )
-    .await
-    .expect(204);
+    s.put(&format!("/api/v1/teams/{makers}/members/bob"), &alice, None)
+        .await
+        .expect(204);
 
     // Owner (Gitea path), team member allowed to create (Gogs path), outsider refused.
     s.post(
@@ -659,14 +630,13 @@ async fn collaborators_api() {
     let base = "/api/v1/repos/alice/proj/collaborators";
 
     // Unknown users are 422; non-admins may not add; invalid permission is 422.
-    put(&s, &format!("{base}/nobody"), &alice, None)
+    s.put(&format!("{base}/nobody"), &alice, None)
         .await
         .expect(422);
-    put(&s, &format!("{base}/carol"), &bob, None)
+    s.put(&format!("{base}/carol"), &bob, None)
         .await
         .expect(404);
-    put(
-        &s,
+    s.put(
         &format!("{base}/bob"),
         &alice,
         Some(json!({"permission": "owner"})),
@@ -675,7 +645,7 @@ async fn collaborators_api() {
     .expect(422);
     s.get(&format!("{base}/bob"), &alice).await.expect(404);
     // Default permission is write.
-    put(&s, &format!("{base}/bob"), &alice, Some(json!({})))
+    s.put(&format!("{base}/bob"), &alice, Some(json!({})))
         .await
         .expect(204);
     s.get(&format!("{base}/bob"), &alice).await.expect(204);
@@ -688,24 +658,21 @@ async fn collaborators_api() {
     s.get(base, &carol).await.expect(404);
 
     // A write collaborator cannot add others; an admin collaborator can.
-    put(
-        &s,
+    s.put(
         &format!("{base}/carol"),
         &bob,
         Some(json!({"permission": "read"})),
     )
     .await
     .expect(403);
-    put(
-        &s,
+    s.put(
         &format!("{base}/bob"),
         &alice,
         Some(json!({"permission": "admin"})),
     )
     .await
     .expect(204);
-    put(
-        &s,
+    s.put(
         &format!("{base}/carol"),
         &bob,
         Some(json!({"permission": "read"})),

@@ -196,18 +196,12 @@ async fn setup(s: &TestServer) -> Vec<Caller> {
                 .await
                 .expect(201);
             let id = t.body["id"].as_i64().unwrap();
-            s.send(
-                reqwest::Method::PUT,
-                &format!("/api/v1/teams/{id}/members/{member}"),
-                &olga,
-                None,
-            )
-            .await
-            .expect(204);
+            s.put(&format!("/api/v1/teams/{id}/members/{member}"), &olga, None)
+                .await
+                .expect(204);
             if !all {
                 for repo in ["pub", "priv"] {
-                    s.send(
-                        reqwest::Method::PUT,
+                    s.put(
                         &format!("/api/v1/teams/{id}/repos/{org}/{repo}"),
                         &olga,
                         None,
@@ -225,8 +219,7 @@ async fn setup(s: &TestServer) -> Vec<Caller> {
             ("limorg/priv", &olga),
             ("privorg/priv", &olga),
         ] {
-            s.send(
-                reqwest::Method::PUT,
+            s.put(
                 &format!("/api/v1/repos/{full}/collaborators/{who}"),
                 auth,
                 Some(json!({"permission": perm})),
@@ -473,8 +466,7 @@ async fn changes_take_effect_on_the_next_request() {
     let (bob, _) = s.user("bob").await;
     s.repo(&alice, "secret", true).await;
     s.get("/api/v1/repos/alice/secret", &bob).await.expect(404);
-    s.send(
-        reqwest::Method::PUT,
+    s.put(
         "/api/v1/repos/alice/secret/collaborators/bob",
         &alice,
         Some(json!({"permission": "read"})),
@@ -483,8 +475,7 @@ async fn changes_take_effect_on_the_next_request() {
     .expect(204);
     let r = s.get("/api/v1/repos/alice/secret", &bob).await.expect(200);
     assert_eq!(r.body["permissions"]["push"], false);
-    s.send(
-        reqwest::Method::PUT,
+    s.put(
         "/api/v1/repos/alice/secret/collaborators/bob",
         &alice,
         Some(json!({"permission": "write"})),
@@ -525,14 +516,9 @@ async fn changes_take_effect_on_the_next_request() {
         .expect(201);
     let id = t.body["id"].as_i64().unwrap();
     s.get("/api/v1/orgs/acme", &bob).await.expect(404);
-    s.send(
-        reqwest::Method::PUT,
-        &format!("/api/v1/teams/{id}/members/bob"),
-        &alice,
-        None,
-    )
-    .await
-    .expect(204);
+    s.put(&format!("/api/v1/teams/{id}/members/bob"), &alice, None)
+        .await
+        .expect(204);
     s.get("/api/v1/orgs/acme", &bob).await.expect(200);
     let r = s.get("/api/v1/user/repos", &bob).await.expect(200);
     assert_eq!(names(&r.body), BTreeSet::from(["acme/code".to_string()]));
@@ -576,14 +562,9 @@ async fn my_repositories_page_the_same_whichever_way_they_are_read() {
         .await
         .expect(201);
     let id = t.body["id"].as_i64().unwrap();
-    s.send(
-        reqwest::Method::PUT,
-        &format!("/api/v1/teams/{id}/members/bob"),
-        &olga,
-        None,
-    )
-    .await
-    .expect(204);
+    s.put(&format!("/api/v1/teams/{id}/members/bob"), &olga, None)
+        .await
+        .expect(204);
 
     // The whole list (sorted set) against the pages (name walk: 61 of 62 repositories).
     let whole = s.get("/api/v1/user/repos", &bob).await.expect(200);

@@ -23,30 +23,15 @@ async fn stars_and_counters() {
     s.get("/api/v1/user/starred/foo/pub", &bar)
         .await
         .expect(404);
-    s.send(
-        reqwest::Method::PUT,
-        "/api/v1/user/starred/foo/pub",
-        &bar,
-        None,
-    )
-    .await
-    .expect(204);
-    s.send(
-        reqwest::Method::PUT,
-        "/api/v1/user/starred/foo/pub",
-        &bar,
-        None,
-    )
-    .await
-    .expect(204);
-    s.send(
-        reqwest::Method::PUT,
-        "/api/v1/user/starred/foo/pub",
-        &foo,
-        None,
-    )
-    .await
-    .expect(204);
+    s.put("/api/v1/user/starred/foo/pub", &bar, None)
+        .await
+        .expect(204);
+    s.put("/api/v1/user/starred/foo/pub", &bar, None)
+        .await
+        .expect(204);
+    s.put("/api/v1/user/starred/foo/pub", &foo, None)
+        .await
+        .expect(204);
     s.get("/api/v1/user/starred/foo/pub", &bar)
         .await
         .expect(204);
@@ -79,22 +64,12 @@ async fn stars_and_counters() {
         .expect(200);
     assert_eq!(names(&r.body["data"]), vec!["foo/pub"]);
     // A private repository cannot be starred by those who cannot see it, and stays hidden in lists.
-    s.send(
-        reqwest::Method::PUT,
-        "/api/v1/user/starred/foo/secret",
-        &bar,
-        None,
-    )
-    .await
-    .expect(404);
-    s.send(
-        reqwest::Method::PUT,
-        "/api/v1/user/starred/foo/secret",
-        &foo,
-        None,
-    )
-    .await
-    .expect(204);
+    s.put("/api/v1/user/starred/foo/secret", &bar, None)
+        .await
+        .expect(404);
+    s.put("/api/v1/user/starred/foo/secret", &foo, None)
+        .await
+        .expect(204);
     let r = s
         .get("/api/v1/users/foo/starred", &Auth::None)
         .await
@@ -111,14 +86,9 @@ async fn stars_and_counters() {
         .await
         .expect(200);
     assert_eq!(r.body["stars_count"], 1);
-    s.send(
-        reqwest::Method::PUT,
-        "/api/v1/user/starred/foo/pub",
-        &Auth::None,
-        None,
-    )
-    .await
-    .expect(401);
+    s.put("/api/v1/user/starred/foo/pub", &Auth::None, None)
+        .await
+        .expect(401);
     s.stop().await;
 }
 
@@ -144,12 +114,7 @@ async fn watches_and_the_owner_watching_new_repositories() {
         .await
         .expect(404);
     let r = s
-        .send(
-            reqwest::Method::PUT,
-            "/api/v1/repos/foo/w/subscription",
-            &bar,
-            None,
-        )
+        .put("/api/v1/repos/foo/w/subscription", &bar, None)
         .await
         .expect(200);
     assert_eq!(
@@ -171,14 +136,9 @@ async fn watches_and_the_owner_watching_new_repositories() {
     let r = s.get("/api/v1/repos/foo/w", &Auth::None).await.expect(200);
     assert_eq!(r.body["watchers_count"], 1);
     // Deleting the repository takes its stars and watches with it.
-    s.send(
-        reqwest::Method::PUT,
-        "/api/v1/user/starred/foo/w",
-        &bar,
-        None,
-    )
-    .await
-    .expect(204);
+    s.put("/api/v1/user/starred/foo/w", &bar, None)
+        .await
+        .expect(204);
     s.delete("/api/v1/repos/foo/w", &foo).await.expect(204);
     let r = s.get("/api/v1/user/starred", &bar).await.expect(200);
     assert_eq!(r.total(), 0);

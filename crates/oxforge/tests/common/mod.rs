@@ -303,6 +303,9 @@ impl TestServer {
     pub async fn patch(&self, path: &str, auth: &Auth, body: Value) -> Resp {
         self.send(Method::PATCH, path, auth, Some(body)).await
     }
+    pub async fn put(&self, path: &str, auth: &Auth, body: Option<Value>) -> Resp {
+        self.send(Method::PUT, path, auth, body).await
+    }
     pub async fn delete(&self, path: &str, auth: &Auth) -> Resp {
         self.send(Method::DELETE, path, auth, None).await
     }
