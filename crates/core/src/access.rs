@@ -144,13 +144,6 @@ pub fn repo_access(viewer: &Viewer, r: &RepoWithOwner, g: &Grants) -> AccessMode
             return AccessMode::None;
         }
     }
-    if viewer.user_id.is_none() {
-        return if !r.repo.is_private && r.owner.visibility == Visibility::Public {
-            AccessMode::Read
-        } else {
-            AccessMode::None
-        };
-    }
     if viewer.is_admin || viewer.user_id == Some(r.repo.owner_id) {
         return AccessMode::Owner;
     }

@@ -2,6 +2,7 @@
 //! by git itself as child processes, streamed both ways, within a bounded pool of slots.
 
 use crate::auth::{check_account, resolve};
+use crate::paging::query_value;
 use crate::state::AppState;
 use async_compression::tokio::bufread::GzipDecoder;
 use axum::body::Body;
@@ -85,10 +86,7 @@ fn no_cache(h: &mut HeaderMap) {
 }
 
 fn query_service(req: &Parts) -> Option<Service> {
-    let q = req.uri.query()?;
-    form_urlencoded::parse(q.as_bytes())
-        .find(|(k, _)| k == "service")
-        .and_then(|(_, v)| Service::parse(&v))
+    query_value(&req.uri, "service").and_then(|v| Service::parse(&v))
 }
 
 /// Authenticates the request and decides access to `owner/repo[.git]`.
@@ -249,7 +247,11 @@ async fn rpc(
     let proto = protocol(&req);
     let cmd = service_command(&target.path, service, false, proto.as_deref());
     let after = service.is_push().then_some(target);
-    let input = Input { body, gzip };
+    let input = Input {
+        body,
+        gzip,
+        keep_head: service.is_push(),
+    };
     match spawn_streaming(&st.svc, cmd, Some(input), Vec::new(), after, permit) {
         Ok(body) => streamed(body, format!("application/x-git-{}-result", service.name())),
         Err(e) => git_error(e),
@@ -259,10 +261,13 @@ async fn rpc(
 struct Input {
     body: Body,
     gzip: bool,
+    /// A push: keep the first bytes, which hold the ref commands.
+    keep_head: bool,
 }
 
-/// Copies the request body into git's stdin, inflating gzip with a bound, and giving up
-/// on a client that sends nothing for the idle timeout. Dropping stdin ends git's input.
+/// How much of a push's body is kept to read its ref commands.
+const HEAD_KEEP: usize = 64 * 1024;
+
 /// The ref names a receive-pack request updates, in the order the client sent them (the
 /// command pkt-lines before the first flush).
 fn commanded_refs(head: &[u8]) -> Vec<String> {
@@ -291,16 +296,14 @@ fn commanded_refs(head: &[u8]) -> Vec<String> {
     refs
 }
 
-/// What the feeder saw: for pushes, the refs in the order the client sent them.
-struct Fed {
-    pushed: Vec<String>,
-}
-
+/// Copies the request body into git's stdin, inflating gzip with a bound, and giving up
+/// on a client that sends nothing for the idle timeout. Dropping stdin ends git's input.
+/// Returns, for pushes, the refs in the order the client sent them.
 async fn feed(
     input: Input,
     mut stdin: tokio::process::ChildStdin,
     idle: Duration,
-) -> io::Result<Fed> {
+) -> io::Result<Vec<String>> {
     let stream = input.body.into_data_stream().map_err(io::Error::other);
     let raw = StreamReader::new(stream);
     let mut reader: Pin<Box<dyn AsyncRead + Send>> = if input.gzip {
@@ -320,8 +323,8 @@ async fn feed(
             break;
         }
         total += n as u64;
-        if head.len() < 64 * 1024 {
-            head.extend_from_slice(&buf[..n.min(64 * 1024 - head.len())]);
+        if input.keep_head && head.len() < HEAD_KEEP {
+            head.extend_from_slice(&buf[..n.min(HEAD_KEEP - head.len())]);
         }
         if input.gzip && total > MAX_INFLATED_BYTES {
             return Err(io::Error::new(
@@ -334,9 +337,7 @@ async fn feed(
             .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "git stopped reading"))??;
     }
     stdin.shutdown().await?;
-    Ok(Fed {
-        pushed: commanded_refs(&head),
-    })
+    Ok(commanded_refs(&head))
 }
 
 /// Starts git and returns the response body that streams its output. The spawned task
@@ -418,7 +419,7 @@ fn spawn_streaming(
             match f.await {
                 Ok(Err(e)) => tracing::warn!(error = %e, "request body not delivered to git"),
                 Err(e) => tracing::warn!(error = %e, "request feeder failed"),
-                Ok(Ok(fed)) => pushed = fed.pushed,
+                Ok(Ok(refs)) => pushed = refs,
             }
         }
         let stderr = err_reader.await.unwrap_or_default();

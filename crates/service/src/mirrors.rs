@@ -17,29 +17,13 @@ fn sync_key(repo_id: i64) -> String {
     format!("{SYNC_JOB}:{repo_id}")
 }
 
-/// What the API shows of a mirror.
-#[derive(Debug, Clone)]
-pub struct MirrorView {
-    pub interval: String,
-    pub updated_unix: i64,
-    pub last_error: String,
-}
-
 impl Services {
-    pub async fn mirror_view(&self, repo_id: i64) -> Result<Option<MirrorView>> {
-        Ok(self.store.mirror(repo_id).await?.map(|m| MirrorView {
-            interval: format_go_duration(m.interval_secs),
-            updated_unix: m.updated_unix,
-            last_error: m.last_error,
-        }))
-    }
-
     /// `POST /repos/{o}/{r}/mirror-sync`: queues a sync (deduplicated) and returns at once.
     pub async fn request_mirror_sync(&self, r: &RepoWithOwner) -> Result<()> {
         if !self.settings.mirror.enabled {
             return Err(Error::bad_request("Mirror feature is disabled"));
         }
-        if self.store.mirror(r.repo.id).await?.is_none() {
+        if r.repo.mirror.is_none() {
             return Err(Error::bad_request("Repository is not a mirror"));
         }
         self.queue_sync(r.repo.id).await
@@ -71,7 +55,7 @@ impl Services {
 
     /// Changes a mirror's interval (Go duration; `0` stops scheduled syncs).
     pub async fn set_mirror_interval(&self, r: &RepoWithOwner, text: &str) -> Result<()> {
-        if self.store.mirror(r.repo.id).await?.is_none() {
+        if r.repo.mirror.is_none() {
             // Gitea ignores the field for repositories that are not mirrors.
             return Ok(());
         }

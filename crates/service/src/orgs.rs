@@ -249,8 +249,9 @@ impl Services {
 
     pub async fn org_role(&self, org: &User, user_id: i64) -> Result<OrgRole> {
         let teams = self.store.teams_of_member(org.id, user_id).await?;
+        // Membership is the union of team memberships.
         let mut role = OrgRole {
-            member: self.store.org_membership(org.id, user_id).await?.is_some(),
+            member: !teams.is_empty(),
             ..Default::default()
         };
         for t in &teams {
@@ -260,6 +261,35 @@ impl Services {
         }
         role.can_create_repo |= role.owner;
         Ok(role)
+    }
+
+    pub async fn is_org_member(&self, org: &User, user_id: i64) -> Result<bool> {
+        Ok(self.store.org_membership(org.id, user_id).await?.is_some())
+    }
+
+    /// A team and its organisation as `user` may reach them (Gitea's `reqTeamMembership`):
+    /// site admins, the organisation's owners and the team's members; other members get
+    /// 403, everyone else 404. The flag says whether `user` may change the team.
+    pub async fn team_for(&self, user: &User, id: i64) -> Result<(Team, User, bool)> {
+        let missing =
+            || Error::not_found_msg("GetTeamById").with_errors(vec!["team does not exist".into()]);
+        let team = self.store.team_by_id(id).await?.ok_or_else(missing)?;
+        let org = self
+            .store
+            .user_by_id(team.org_id)
+            .await?
+            .ok_or_else(missing)?;
+        if user.is_admin {
+            return Ok((team, org, true));
+        }
+        let role = self.org_role(&org, user.id).await?;
+        if role.owner || self.store.is_team_member(team.id, user.id).await? {
+            return Ok((team, org, role.owner));
+        }
+        if role.member {
+            return Err(Error::forbidden("Must be a team member"));
+        }
+        Err(missing())
     }
 
     /// Org owner or site admin.

@@ -218,6 +218,24 @@ impl Services {
         self.store.search_repos(viewer, filter, paging).await
     }
 
+    /// `GET /user/repos`: what `uid` owns or works on, as the caller's credential lets them
+    /// see it (a public-only token narrows it to public repositories).
+    pub async fn my_repos(
+        &self,
+        viewer: &Viewer,
+        uid: i64,
+        paging: Option<Paging>,
+    ) -> Result<(Vec<RepoWithOwner>, i64)> {
+        if viewer.signed_in() == Some(uid) {
+            return self.store.related_page(uid, paging).await;
+        }
+        let filter = RepoFilter {
+            related_to: Some(uid),
+            ..Default::default()
+        };
+        self.store.search_repos(viewer, &filter, paging).await
+    }
+
     pub async fn edit_repo(&self, r: &RepoWithOwner, e: EditRepo) -> Result<RepoWithOwner> {
         let repo = &r.repo;
         let mut up = RepoUpdate {

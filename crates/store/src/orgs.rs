@@ -356,18 +356,6 @@ impl Store {
         row.map(|r| team_from_row(&r)).transpose()
     }
 
-    pub async fn team_by_name(&self, org_id: i64, name: &str) -> Result<Option<Team>> {
-        let row = sqlx::query(&format!(
-            "SELECT {TEAM_COLUMNS} FROM teams t WHERE t.org_id = $1 AND t.lower_name = $2"
-        ))
-        .bind(org_id)
-        .bind(name.to_ascii_lowercase())
-        .fetch_optional(self.reader())
-        .await
-        .map_err(internal)?;
-        row.map(|r| team_from_row(&r)).transpose()
-    }
-
     /// Teams of an organisation by name (optionally those whose name contains `keyword`).
     pub async fn teams_of_org(
         &self,
@@ -632,11 +620,7 @@ impl Store {
         if repo_ids.is_empty() {
             return Ok(m);
         }
-        let ids = repo_ids
-            .iter()
-            .map(|i| i.to_string())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let ids = crate::sql::id_list(repo_ids);
         let rows = sqlx::query(&format!(
             "SELECT repo_id, mode FROM collaborations WHERE user_id = $1 AND repo_id IN ({ids})"
         ))

@@ -165,7 +165,7 @@ pub enum RepoOrder {
     Forks,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct RepoFilter {
     /// Keyword parts (already split on `,`, lower-cased).
     pub keywords: Vec<String>,
@@ -248,16 +248,21 @@ impl Store {
         Ok(id)
     }
 
-    async fn repo_where(&self, cond: &str, args: Vec<crate::Arg>) -> Result<Option<RepoWithOwner>> {
+    /// Whole repository rows (with owner and mirror settings) matching `cond`.
+    async fn repos_where(&self, cond: &str, args: &[crate::Arg]) -> Result<Vec<RepoWithOwner>> {
         let sql = format!(
             "SELECT {} FROM repositories r JOIN users o ON o.id = r.owner_id {MIRROR_JOIN} WHERE {cond}",
             repo_select()
         );
-        let row = crate::sql::bind_all(sqlx::query(&sql), &args)
-            .fetch_optional(self.reader())
+        let rows = crate::sql::bind_all(sqlx::query(&sql), args)
+            .fetch_all(self.reader())
             .await
             .map_err(internal)?;
-        row.map(|r| repo_from_row(&r)).transpose()
+        rows.iter().map(repo_from_row).collect()
+    }
+
+    async fn repo_where(&self, cond: &str, args: Vec<crate::Arg>) -> Result<Option<RepoWithOwner>> {
+        Ok(self.repos_where(cond, &args).await?.into_iter().next())
     }
 
     /// Case-insensitive lookup of `owner/name`.
@@ -277,16 +282,8 @@ impl Store {
     }
 
     pub async fn repos_owned_by(&self, owner_id: i64) -> Result<Vec<RepoWithOwner>> {
-        let sql = format!(
-            "SELECT {} FROM repositories r JOIN users o ON o.id = r.owner_id {MIRROR_JOIN} WHERE r.owner_id = $1 ORDER BY r.id",
-            repo_select()
-        );
-        let rows = sqlx::query(&sql)
-            .bind(owner_id)
-            .fetch_all(self.reader())
+        self.repos_where("r.owner_id = $1 ORDER BY r.id", &[owner_id.into()])
             .await
-            .map_err(internal)?;
-        rows.iter().map(repo_from_row).collect()
     }
 
     pub async fn update_repo(&self, id: i64, up: &RepoUpdate) -> Result<()> {
@@ -348,11 +345,12 @@ impl Store {
         Ok(())
     }
 
-    /// `/user/repos` of `uid` by name. Counted from index-only id sets; the page is read by
+    /// `/user/repos` of `uid` as `uid` sees them (what one works on is always readable to
+    /// oneself, so no visibility filter), by name. Counted from index-only id sets; the page is read by
     /// walking the name index and probing each row when the set is dense enough for a page
     /// to come quickly, else from the id set sorted (a member of 50 organisations may reach
     /// 20,000 repositories; a new user reaches two).
-    async fn related_page(
+    pub async fn related_page(
         &self,
         uid: i64,
         paging: Option<Paging>,
@@ -413,22 +411,9 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let list = ids
-            .iter()
-            .map(|i| i.to_string())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "SELECT {} FROM repositories r JOIN users o ON o.id = r.owner_id {MIRROR_JOIN} WHERE r.id IN ({list})",
-            repo_select()
-        );
-        let rows = sqlx::query(&sql)
-            .fetch_all(self.reader())
-            .await
-            .map_err(internal)?;
+        let cond = format!("r.id IN ({})", crate::sql::id_list(ids));
         let mut by_id = std::collections::HashMap::new();
-        for row in &rows {
-            let r = repo_from_row(row)?;
+        for r in self.repos_where(&cond, &[]).await? {
             by_id.insert(r.repo.id, r);
         }
         Ok(ids.iter().filter_map(|i| by_id.remove(i)).collect())
@@ -451,16 +436,6 @@ impl Store {
         f: &RepoFilter,
         paging: Option<Paging>,
     ) -> Result<(Vec<RepoWithOwner>, i64)> {
-        if let Some(uid) = f.related_to.filter(|id| viewer.signed_in() == Some(*id)) {
-            let bare = RepoFilter {
-                related_to: Some(uid),
-                ..Default::default()
-            };
-            if *f == bare {
-                // What one works on is always readable to oneself: no visibility filter.
-                return self.related_page(uid, paging).await;
-            }
-        }
         let mut cond = Sql::new(" FROM repositories r JOIN users o ON o.id = r.owner_id WHERE ");
         cond.push(&readable_repos(viewer));
         if f.public_only {

@@ -92,6 +92,14 @@ pub fn bind_all<'q>(
     q
 }
 
+/// `1, 2, 3` for an `IN (...)` list of our own ids.
+pub fn id_list(ids: &[i64]) -> String {
+    ids.iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `%term%` with LIKE wildcards escaped (use with `ESCAPE '\'`).
 pub fn like_contains(term: &str) -> String {
     let mut out = String::with_capacity(term.len() + 2);

@@ -10,7 +10,7 @@
 use oxforge_core::access::Viewer;
 
 /// Organisations `uid` belongs to.
-pub fn member_orgs(uid: i64) -> String {
+fn member_orgs(uid: i64) -> String {
     format!("(SELECT mo.org_id FROM org_users mo WHERE mo.user_id = {uid})")
 }
 
@@ -71,13 +71,13 @@ pub fn related_repos(uid: i64) -> String {
     )
 }
 
-/// The ids of the repositories `uid` owns or is granted (teams, collaborations).
-pub fn own_and_granted_ids(uid: i64) -> String {
+/// The repositories `uid` owns or is granted (teams, collaborations), as `UNION` parts.
+fn own_and_granted_parts(uid: i64) -> String {
     format!(
-        "(SELECT id FROM repositories WHERE owner_id = {uid} \
+        "SELECT id FROM repositories WHERE owner_id = {uid} \
          UNION SELECT id FROM repositories WHERE owner_id IN {all} \
          UNION SELECT tr.repo_id FROM team_repos tr JOIN team_users tu ON tu.team_id = tr.team_id WHERE tu.user_id = {uid} \
-         UNION SELECT c.repo_id FROM collaborations c WHERE c.user_id = {uid})",
+         UNION SELECT c.repo_id FROM collaborations c WHERE c.user_id = {uid}",
         all = all_repo_orgs(uid)
     )
 }
@@ -85,10 +85,9 @@ pub fn own_and_granted_ids(uid: i64) -> String {
 /// The ids of `related_repos(uid)` as one set, each part read from an index alone: counts
 /// the related repositories without touching their rows.
 pub fn related_repo_ids(uid: i64) -> String {
-    let own_and_granted = own_and_granted_ids(uid);
-    let inner = &own_and_granted[1..own_and_granted.len() - 1];
     format!(
-        "({inner} UNION SELECT id FROM repositories WHERE is_private = 0 AND owner_id IN {})",
+        "({} UNION SELECT id FROM repositories WHERE is_private = 0 AND owner_id IN {})",
+        own_and_granted_parts(uid),
         member_orgs(uid)
     )
 }

@@ -1,6 +1,7 @@
 //! `/admin/users...`: site administrators only.
 
 use super::repos::{create_for, CreateRepoOption};
+use super::users::target_user;
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiResult;
@@ -11,7 +12,7 @@ use crate::views::user::{user_json, UserJson, UserView};
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use oxforge_core::model::{User, Visibility};
+use oxforge_core::model::Visibility;
 use oxforge_core::Error;
 use oxforge_service::accounts::{CreateUser, EditUser};
 use oxforge_store::{UserFilter, UserUpdate};
@@ -25,12 +26,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list, create))
         .routes(routes!(edit, remove))
         .routes(routes!(create_repo))
-}
-
-async fn target(st: &AppState, name: &str) -> ApiResult<User> {
-    Ok(st.svc.store.user_by_name(name).await?.ok_or_else(|| {
-        Error::not_found_msg(format!("user redirect does not exist [name: {name}]"))
-    })?)
 }
 
 fn parse_visibility(v: Option<&str>) -> ApiResult<Option<Visibility>> {
@@ -168,7 +163,7 @@ async fn edit(
     Body(o): Body<EditUserOption>,
 ) -> ApiResult<Json<UserJson>> {
     caller.require_admin()?;
-    let user = target(&st, &name).await?;
+    let user = target_user(&st, &name).await?;
     if o.location
         .as_deref()
         .is_some_and(|s| s.chars().count() > 50)
@@ -231,7 +226,7 @@ async fn remove(
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<StatusCode> {
     let me = caller.require_admin()?;
-    let user = target(&st, &name).await?;
+    let user = target_user(&st, &name).await?;
     if user.id == me.id {
         return Err(Error::validation("you cannot delete yourself").into());
     }
@@ -251,6 +246,6 @@ async fn create_repo(
     body: Body<serde_json::Value>,
 ) -> ApiResult<(StatusCode, Json<RepoJson>)> {
     let me = caller.require_admin()?.clone();
-    let owner = target(&st, &name).await?;
+    let owner = target_user(&st, &name).await?;
     create_for(&st, &caller, &me, &owner, body).await
 }

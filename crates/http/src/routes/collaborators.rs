@@ -2,6 +2,7 @@
 //! access; adding and removing need admin access (403 otherwise).
 
 use super::repos::load_repo;
+use super::users::target_user;
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiResult;
@@ -164,10 +165,8 @@ async fn permission(
 ) -> ApiResult<Json<RepoCollaboratorPermissionJson>> {
     let me = caller.require_user()?;
     let (r, mode) = load_repo(&st, &caller, &owner, &repo).await?;
-    let user = st.svc.store.user_by_name(&name).await?.ok_or_else(|| {
-        Error::not_found_msg(format!("user redirect does not exist [name: {name}]"))
-    })?;
-    if !me.is_admin && !me.name.eq_ignore_ascii_case(&user.name) && mode < AccessMode::Admin {
+    let user = target_user(&st, &name).await?;
+    if !me.is_admin && me.id != user.id && mode < AccessMode::Admin {
         return Err(Error::forbidden("Only admins can query all permissions, repo admins can query all repo permissions, collaborators can query only their own").into());
     }
     // The user's own access, by the same rule as every other answer.

@@ -33,6 +33,7 @@ static REPO: &[Category] = &[Category::Repository];
 static ADMIN: &[Category] = &[Category::Admin];
 static ORG: &[Category] = &[Category::Organization];
 static USER_ORG: &[Category] = &[Category::User, Category::Organization];
+static ORG_REPO: &[Category] = &[Category::Organization, Category::Repository];
 
 fn group(cats: &'static [Category], r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
     r.route_layer(from_fn_with_state(cats, require_scopes))
@@ -57,6 +58,7 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         ))
         .merge(group(ORG, orgs::routes().merge(teams::routes())))
         .merge(group(USER_ORG, orgs::user_routes()))
+        .merge(group(ORG_REPO, orgs::repo_routes()))
         .merge(group(
             ADMIN,
             admin::routes()

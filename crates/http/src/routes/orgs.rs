@@ -1,22 +1,22 @@
 //! Organisations: create, read, edit, delete, list; members; organisation repositories.
 //! Gogs' paths (`POST /user/orgs`, `POST /org/{org}/repos`) do what Gitea's do.
 
-use super::repos::{create_for, owner_repo_list, CreateRepoOption};
-use super::users::visible_user;
+use super::repos::{create_option, owner_repo_list, CreateRepoOption};
+use super::users::{target_user, user_list_response, visible_user};
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiResult;
 use crate::paging::{list_headers, optional_paging, paging};
 use crate::state::AppState;
 use crate::views::org::{org_json, OrganizationJson, OrganizationPermissionsJson};
+use crate::views::repo::repo_json;
 use crate::views::repo::RepoJson;
-use crate::views::user::{user_json, view_for, UserJson};
+use crate::views::user::UserJson;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::Json;
 use oxforge_core::access::AccessMode;
 use oxforge_core::model::User;
-use oxforge_core::scope::{Category, Level};
 use oxforge_core::Error;
 use oxforge_service::orgs::OrgOptions;
 use oxforge_store::OrgFilter;
@@ -34,7 +34,14 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(is_member, remove_member))
         .routes(routes!(public_members))
         .routes(routes!(is_public_member, publicize, conceal))
-        .routes(routes!(org_repos, create_org_repo))
+        .routes(routes!(org_repos))
+}
+
+/// Creating organisation repositories: Gitea wants both the `organization` and the
+/// `repository` scopes.
+pub fn repo_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_org_repo))
         .routes(routes!(create_org_repo_gogs))
 }
 
@@ -87,17 +94,10 @@ pub async fn require_org_owner(st: &AppState, caller: &Caller, org: &User) -> Ap
 /// Gitea's `reqOrgMembership`: a member, or a site admin.
 pub async fn require_org_member(st: &AppState, caller: &Caller, org: &User) -> ApiResult<User> {
     let me = caller.require_user()?;
-    if !me.is_admin && !st.svc.org_role(org, me.id).await?.member {
+    if !me.is_admin && !st.svc.is_org_member(org, me.id).await? {
         return Err(Error::forbidden("Must be an organization member").into());
     }
     Ok(me.clone())
-}
-
-/// Any account by name, or 404.
-pub async fn target_user(st: &AppState, name: &str) -> ApiResult<User> {
-    Ok(st.svc.store.user_by_name(name).await?.ok_or_else(|| {
-        Error::not_found_msg(format!("user redirect does not exist [name: {name}]"))
-    })?)
 }
 
 #[derive(Deserialize, Serialize, Default, ToSchema)]
@@ -368,22 +368,14 @@ async fn member_list(
         .store
         .org_members(org.id, public_only, Some(p))
         .await?;
-    Ok((
-        list_headers(&st.cfg, uri, total, Some(p), true),
-        Json(
-            users
-                .iter()
-                .map(|u| user_json(&st.cfg, u, view_for(caller, u)))
-                .collect(),
-        ),
-    ))
+    Ok(user_list_response(st, caller, uri, &users, total, Some(p)))
 }
 
 async fn sees_all_members(st: &AppState, caller: &Caller, org: &User) -> ApiResult<bool> {
     Ok(match caller.viewer().signed_in() {
         Some(uid) => {
             caller.user.as_deref().is_some_and(|u| u.is_admin)
-                || st.svc.org_role(org, uid).await?.member
+                || st.svc.is_org_member(org, uid).await?
         }
         None => false,
     })
@@ -549,9 +541,6 @@ async fn create_in_org(
     name: &str,
     body: Body<serde_json::Value>,
 ) -> ApiResult<(StatusCode, Json<RepoJson>)> {
-    if let Some(s) = &caller.scopes {
-        s.require(&[Category::Repository], Level::Write)?;
-    }
     let me = caller.require_user()?.clone();
     let org = load_org(st, caller, name).await?;
     let role = st.svc.org_role(&org, me.id).await?;
@@ -561,13 +550,14 @@ async fn create_in_org(
         )
         .into());
     }
-    let (status, Json(json)) = create_for(st, caller, &me, &org, body).await?;
+    let r = st.svc.create_repo(&me, &org, create_option(body)?).await?;
     if !me.is_admin && !role.owner {
-        if let Some(r) = st.svc.store.repo_by_id(json.id).await? {
-            st.svc.grant_new_org_repo(&org, &me, &r).await?;
-        }
+        st.svc.grant_new_org_repo(&org, &me, &r).await?;
     }
-    Ok((status, Json(json)))
+    Ok((
+        StatusCode::CREATED,
+        Json(repo_json(&st.cfg, caller, &r, AccessMode::Owner)),
+    ))
 }
 
 #[utoipa::path(post, path = "/orgs/{org}/repos", tag = "organization", operation_id = "createOrgRepo",

@@ -153,6 +153,13 @@ impl CreateRepoOption {
     }
 }
 
+/// A `CreateRepoOption` body, checked.
+pub fn create_option(opt: Body<serde_json::Value>) -> ApiResult<CreateRepo> {
+    let opt: CreateRepoOption = serde_json::from_value(opt.0)
+        .map_err(|e| Error::validation(format!("invalid body: {e}")))?;
+    opt.into_create()
+}
+
 /// Creates a repository for `owner` on behalf of `doer` (also used by the admin route).
 pub async fn create_for(
     st: &AppState,
@@ -161,9 +168,7 @@ pub async fn create_for(
     owner: &User,
     opt: Body<serde_json::Value>,
 ) -> ApiResult<(StatusCode, Json<RepoJson>)> {
-    let opt: CreateRepoOption = serde_json::from_value(opt.0)
-        .map_err(|e| Error::validation(format!("invalid body: {e}")))?;
-    let r = st.svc.create_repo(doer, owner, opt.into_create()?).await?;
+    let r = st.svc.create_repo(doer, owner, create_option(opt)?).await?;
     Ok((
         StatusCode::CREATED,
         Json(repo_json(&st.cfg, caller, &r, AccessMode::Owner)),
@@ -196,14 +201,10 @@ async fn list_mine(
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
     let me = caller.require_user()?;
-    let filter = RepoFilter {
-        related_to: Some(me.id),
-        ..Default::default()
-    };
     // Gogs clients never page this list: without page and limit it comes whole.
     let p = (query_value(&uri, "page").is_some() || query_value(&uri, "limit").is_some())
         .then(|| paging(&st.cfg, &uri));
-    let (list, total) = st.svc.search_repos(&caller.viewer(), &filter, p).await?;
+    let (list, total) = st.svc.my_repos(&caller.viewer(), me.id, p).await?;
     Ok((
         list_headers(&st.cfg, &uri, total, p, true),
         Json(json_list(&st, &caller, &list).await?),

@@ -2,13 +2,13 @@
 //! repository; the lists go through the one visibility rule.
 
 use super::repos::{load_repo, repo_list_response};
-use super::users::visible_user;
+use super::users::{user_list_response, visible_user};
 use crate::auth::Caller;
 use crate::error::ApiResult;
-use crate::paging::{list_headers, paging};
+use crate::paging::paging;
 use crate::state::AppState;
 use crate::views::repo::RepoJson;
-use crate::views::user::{user_json, view_for, UserJson};
+use crate::views::user::UserJson;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
@@ -192,11 +192,7 @@ async fn followers(
     let (r, _) = load_repo(st, caller, owner, repo).await?;
     let p = paging(&st.cfg, uri);
     let (users, total) = st.svc.store.followers(f, r.repo.id, p).await?;
-    let out = users
-        .iter()
-        .map(|u| user_json(&st.cfg, u, view_for(caller, u)))
-        .collect();
-    Ok((list_headers(&st.cfg, uri, total, Some(p), true), Json(out)))
+    Ok(user_list_response(st, caller, uri, &users, total, Some(p)))
 }
 
 #[utoipa::path(get, path = "/repos/{owner}/{repo}/stargazers", tag = "repository", operation_id = "repoListStargazers",
@@ -250,6 +246,9 @@ async fn watch(
             .store
             .set_follow(Follow::Watch, me.id, r.repo.id, on)
             .await?;
+        if !on {
+            return Ok(None);
+        }
     }
     let since = st
         .svc

@@ -1,8 +1,9 @@
 //! Teams: `/orgs/{org}/teams`, `/teams/{id}/...`, and Gogs' `/admin/orgs/{org}/teams` and
 //! `/admin/teams/...` paths, which do the same things.
 
-use super::orgs::{load_org, require_org_member, require_org_owner, target_user};
+use super::orgs::{load_org, require_org_member, require_org_owner};
 use super::repos::{load_repo, repo_list_response};
+use super::users::{target_user, user_list_response};
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiResult;
@@ -89,42 +90,18 @@ impl From<CreateTeamOption> for TeamOptions {
     }
 }
 
-fn team_missing() -> Error {
-    Error::not_found_msg("GetTeamById").with_errors(vec!["team does not exist".into()])
-}
-
-/// Gitea's `reqTeamMembership`: site admins, org owners and the team's members reach a team;
-/// other org members get 403, everyone else 404.
+/// The team as the caller may reach it (see `Services::team_for`).
 async fn load_team(st: &AppState, caller: &Caller, id: i64) -> ApiResult<(Team, User)> {
-    let me = caller.require_user()?;
-    let team = st
-        .svc
-        .store
-        .team_by_id(id)
-        .await?
-        .ok_or_else(team_missing)?;
-    let org = st
-        .svc
-        .store
-        .user_by_id(team.org_id)
-        .await?
-        .ok_or_else(team_missing)?;
-    if me.is_admin || st.svc.store.is_team_member(team.id, me.id).await? {
-        return Ok((team, org));
-    }
-    let role = st.svc.org_role(&org, me.id).await?;
-    if role.owner {
-        return Ok((team, org));
-    }
-    if role.member {
-        return Err(Error::forbidden("Must be a team member").into());
-    }
-    Err(team_missing().into())
+    let (team, org, _) = st.svc.team_for(caller.require_user()?, id).await?;
+    Ok((team, org))
 }
 
+/// The team, for changing it: organisation owners and site admins only.
 async fn load_owned_team(st: &AppState, caller: &Caller, id: i64) -> ApiResult<(Team, User)> {
-    let (team, org) = load_team(st, caller, id).await?;
-    require_org_owner(st, caller, &org).await?;
+    let (team, org, owner) = st.svc.team_for(caller.require_user()?, id).await?;
+    if !owner {
+        return Err(Error::forbidden("Must be an organization owner").into());
+    }
     Ok((team, org))
 }
 
@@ -289,15 +266,7 @@ async fn member_list(
 ) -> ApiResult<(HeaderMap, Json<Vec<UserJson>>)> {
     let p = paging(&st.cfg, uri);
     let (users, total) = st.svc.store.team_members(team.id, Some(p)).await?;
-    Ok((
-        list_headers(&st.cfg, uri, total, Some(p), true),
-        Json(
-            users
-                .iter()
-                .map(|u| user_json(&st.cfg, u, view_for(caller, u)))
-                .collect(),
-        ),
-    ))
+    Ok(user_list_response(st, caller, uri, &users, total, Some(p)))
 }
 
 #[utoipa::path(get, path = "/teams/{id}/members", tag = "organization", operation_id = "orgListTeamMembers",
@@ -452,12 +421,11 @@ async fn get_repo(
 async fn change_repo(
     st: &AppState,
     caller: &Caller,
-    id: i64,
+    (team, team_org): (Team, User),
     org: &str,
     repo: &str,
     add: bool,
 ) -> ApiResult<StatusCode> {
-    let (team, team_org) = load_team(st, caller, id).await?;
     let (r, mode) = load_repo(st, caller, org, repo).await?;
     if r.repo.owner_id != team_org.id {
         return Err(Error::not_found().into());
@@ -477,7 +445,8 @@ async fn add_repo(
     caller: Caller,
     Path((id, org, repo)): Path<(i64, String, String)>,
 ) -> ApiResult<StatusCode> {
-    change_repo(&st, &caller, id, &org, &repo, true).await
+    let team = load_team(&st, &caller, id).await?;
+    change_repo(&st, &caller, team, &org, &repo, true).await
 }
 
 #[utoipa::path(delete, path = "/teams/{id}/repos/{org}/{repo}", tag = "organization", operation_id = "orgRemoveTeamRepository",
@@ -488,7 +457,8 @@ async fn remove_repo(
     caller: Caller,
     Path((id, org, repo)): Path<(i64, String, String)>,
 ) -> ApiResult<StatusCode> {
-    change_repo(&st, &caller, id, &org, &repo, false).await
+    let team = load_team(&st, &caller, id).await?;
+    change_repo(&st, &caller, team, &org, &repo, false).await
 }
 
 /// Gogs names the repository only: it belongs to the team's organisation.
@@ -500,19 +470,9 @@ async fn admin_change_repo(
     add: bool,
 ) -> ApiResult<StatusCode> {
     caller.require_admin()?;
-    let team = st
-        .svc
-        .store
-        .team_by_id(id)
-        .await?
-        .ok_or_else(team_missing)?;
-    let org = st
-        .svc
-        .store
-        .user_by_id(team.org_id)
-        .await?
-        .ok_or_else(team_missing)?;
-    change_repo(st, caller, id, &org.name, repo, add).await
+    let (team, org) = load_team(st, caller, id).await?;
+    let org_name = org.name.clone();
+    change_repo(st, caller, (team, org), &org_name, repo, add).await
 }
 
 #[utoipa::path(put, path = "/admin/teams/{id}/repos/{repo}", tag = "admin", operation_id = "adminAddTeamRepoGogs",

@@ -23,14 +23,47 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(one))
 }
 
+fn user_missing(name: &str) -> Error {
+    Error::not_found_msg(format!("user redirect does not exist [name: {name}]"))
+}
+
+/// Any account (user or organisation) by name, or 404; for routes whose own checks decide.
+pub async fn target_user(st: &AppState, name: &str) -> ApiResult<User> {
+    Ok(st
+        .svc
+        .store
+        .user_by_name(name)
+        .await?
+        .ok_or_else(|| user_missing(name))?)
+}
+
 /// An account the caller may see, or 404 (the same answer whether it is absent or hidden).
 pub async fn visible_user(st: &AppState, caller: &Caller, name: &str) -> ApiResult<User> {
-    let missing = || Error::not_found_msg(format!("user redirect does not exist [name: {name}]"));
-    let user = st.svc.store.user_by_name(name).await?.ok_or_else(missing)?;
+    let user = target_user(st, name).await?;
     if !st.svc.can_see_account(&caller.viewer(), &user).await? {
-        return Err(missing().into());
+        return Err(user_missing(name).into());
     }
     Ok(user)
+}
+
+/// A page of users with Gitea's list headers.
+pub fn user_list_response(
+    st: &AppState,
+    caller: &Caller,
+    uri: &axum::http::Uri,
+    users: &[User],
+    total: i64,
+    p: Option<oxforge_core::paging::Paging>,
+) -> (HeaderMap, Json<Vec<UserJson>>) {
+    (
+        list_headers(&st.cfg, uri, total, p, true),
+        Json(
+            users
+                .iter()
+                .map(|u| user_json(&st.cfg, u, view_for(caller, u)))
+                .collect(),
+        ),
+    )
 }
 
 #[utoipa::path(get, path = "/user", tag = "user", operation_id = "userGetCurrent",

@@ -201,11 +201,7 @@ pub fn repo_json(
         created_at: rfc3339(repo.created_unix),
         updated_at: rfc3339(repo.updated_unix),
         archived_at: rfc3339(repo.archived_unix),
-        permissions: PermissionJson {
-            admin: perm.admin,
-            push: perm.push,
-            pull: perm.pull,
-        },
+        permissions: perm.into(),
         has_code: s.has_code,
         has_issues: s.has_issues,
         internal_tracker: (s.has_issues && !external_tracker).then_some(InternalTrackerJson {
