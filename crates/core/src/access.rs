@@ -140,7 +140,7 @@ pub fn can_see_owner(viewer: &Viewer, owner: &User, member: bool) -> bool {
 pub fn repo_access(viewer: &Viewer, r: &RepoWithOwner, g: &Grants) -> AccessMode {
     if viewer.public_only {
         // A public-only token acts as the user on public data only.
-        if r.repo.is_private || r.owner.visibility != Visibility::Public {
+        if !r.is_public() {
             return AccessMode::None;
         }
     }

@@ -228,6 +228,14 @@ pub struct RepoWithOwner {
     pub owner: User,
 }
 
+impl RepoWithOwner {
+    /// Public, and owned by a public account: what anonymous callers and public-only
+    /// tokens may reach.
+    pub fn is_public(&self) -> bool {
+        !self.repo.is_private && self.owner.visibility == Visibility::Public
+    }
+}
+
 /// A team of an organisation. `mode` is the permission it reports; `code_mode` is what it
 /// grants on code (clone/push), never below read; `units` maps Gitea's unit names to modes.
 #[derive(Debug, Clone)]

@@ -4,11 +4,10 @@
 use crate::repos::CreateRepo;
 use crate::Services;
 use oxforge_core::access::{AccessMode, Viewer};
-use oxforge_core::model::{RepoWithOwner, User, Visibility};
+use oxforge_core::model::{RepoWithOwner, User};
 use oxforge_core::names::validate_repo_name;
 use oxforge_core::scope::{Category, Level, Scopes};
 use oxforge_core::{Error, ErrorKind, Result};
-use oxforge_store::RepoUpdate;
 use std::path::PathBuf;
 
 /// A repository the caller may use for the asked-for operation.
@@ -72,7 +71,7 @@ impl Services {
             return Err(Error::unauthorized("Unauthorized"));
         }
         if let Some(s) = scopes {
-            if s.public_only && (r.repo.is_private || r.owner.visibility != Visibility::Public) {
+            if s.public_only && !r.is_public() {
                 return Err(Error::forbidden("token scope is limited to public repos"));
             }
             let level = if push { Level::Write } else { Level::Read };
@@ -160,27 +159,18 @@ impl Services {
         let Some(current) = self.store.repo_by_id(target.repo.repo.id).await? else {
             return Ok(());
         };
-        let branches = oxforge_git::refs::branches(&target.path).await?;
-        let mut up = RepoUpdate {
-            is_empty: Some(branches.is_empty()),
-            size: Some(self.repos.disk_size(&target.path).await as i64),
-            touch: true,
-            ..Default::default()
-        };
-        let has_default = branches
+        let heads: Vec<&str> = pushed
             .iter()
-            .any(|b| b.name == current.repo.default_branch);
-        if !has_default && current.repo.is_empty {
-            let first_pushed = pushed
-                .iter()
-                .filter_map(|r| r.strip_prefix("refs/heads/"))
-                .find(|name| branches.iter().any(|b| b.name == *name))
-                .map(String::from);
-            if let Some(first) = first_pushed.or_else(|| branches.first().map(|b| b.name.clone())) {
-                self.repos.set_head(&target.path, &first).await?;
-                up.default_branch = Some(first);
-            }
-        }
-        self.store.update_repo(current.repo.id, &up).await
+            .filter_map(|r| r.strip_prefix("refs/heads/"))
+            .collect();
+        // Only a repository that was empty takes its default from the push.
+        let pick = current.repo.is_empty.then_some(heads.as_slice());
+        self.refresh_after_refs(
+            current.repo.id,
+            &target.path,
+            &current.repo.default_branch,
+            pick,
+        )
+        .await
     }
 }

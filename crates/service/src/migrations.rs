@@ -9,7 +9,7 @@ use oxforge_core::model::{RepoWithOwner, User};
 use oxforge_core::names::validate_repo_name;
 use oxforge_core::{Error, Result};
 use oxforge_git::remote::{self, Remote, RemoteError};
-use oxforge_store::{Mirror, NewRepo, RepoUpdate};
+use oxforge_store::{Mirror, NewRepo};
 use std::net::IpAddr;
 use std::path::PathBuf;
 
@@ -373,26 +373,10 @@ impl Services {
         tokio::fs::rename(scratch, &path)
             .await
             .map_err(|e| Error::internal(format!("cannot move the clone into place: {e}")))?;
-        let branches = oxforge_git::refs::branches(&path).await?;
+        // The source's HEAD, else the first branch, whatever the row said.
         let head = remote::head_branch(&path).await;
-        let default_branch = head
-            .filter(|h| branches.iter().any(|b| &b.name == h))
-            .or_else(|| branches.first().map(|b| b.name.clone()));
-        if let Some(b) = &default_branch {
-            self.repos.set_head(&path, b).await?;
-        }
-        self.store
-            .update_repo(
-                id,
-                &RepoUpdate {
-                    is_empty: Some(branches.is_empty()),
-                    size: Some(self.repos.disk_size(&path).await as i64),
-                    default_branch,
-                    touch: true,
-                    ..Default::default()
-                },
-            )
-            .await?;
+        let pick: Vec<&str> = head.as_deref().into_iter().collect();
+        self.refresh_after_refs(id, &path, "", Some(&pick)).await?;
         if mirror {
             let now = oxforge_core::time::now();
             let credentials = match &source.remote.authorization {

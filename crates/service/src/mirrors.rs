@@ -6,7 +6,6 @@ use crate::Services;
 use oxforge_core::duration::{format_go_duration, parse_go_duration_nanos};
 use oxforge_core::model::RepoWithOwner;
 use oxforge_core::{Error, Result};
-use oxforge_store::RepoUpdate;
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -101,20 +100,8 @@ impl Services {
             )
             .await
             .map_err(|e| remote_failure(&source, e))?;
-            let branches = oxforge_git::refs::branches(&path).await?;
-            let mut up = RepoUpdate {
-                is_empty: Some(branches.is_empty()),
-                size: Some(self.repos.disk_size(&path).await as i64),
-                touch: true,
-                ..Default::default()
-            };
-            if !branches.iter().any(|b| b.name == r.repo.default_branch) {
-                if let Some(first) = branches.first() {
-                    self.repos.set_head(&path, &first.name).await?;
-                    up.default_branch = Some(first.name.clone());
-                }
-            }
-            self.store.update_repo(repo_id, &up).await
+            self.refresh_after_refs(repo_id, &path, &r.repo.default_branch, Some(&[]))
+                .await
         }
         .await;
         match &outcome {

@@ -338,6 +338,39 @@ impl Services {
 }
 
 impl Services {
+    /// Brings a repository's row up to date after its refs changed (push, mirror sync,
+    /// migration): emptiness, size and update time. With `pick`, a default branch that no
+    /// longer exists is replaced by the first branch of `pick` that does, else the first
+    /// branch, and HEAD follows.
+    pub(crate) async fn refresh_after_refs(
+        &self,
+        id: i64,
+        path: &std::path::Path,
+        current_default: &str,
+        pick: Option<&[&str]>,
+    ) -> Result<()> {
+        let branches = oxforge_git::refs::branches(path).await?;
+        let mut up = RepoUpdate {
+            is_empty: Some(branches.is_empty()),
+            size: Some(self.repos.disk_size(path).await as i64),
+            touch: true,
+            ..Default::default()
+        };
+        let exists = |name: &str| branches.iter().any(|b| b.name == name);
+        if let Some(pick) = pick.filter(|_| !exists(current_default)) {
+            let chosen = pick
+                .iter()
+                .find(|name| exists(name))
+                .map(|name| name.to_string())
+                .or_else(|| branches.first().map(|b| b.name.clone()));
+            if let Some(b) = chosen {
+                self.repos.set_head(path, &b).await?;
+                up.default_branch = Some(b);
+            }
+        }
+        self.store.update_repo(id, &up).await
+    }
+
     /// The repository's branches with their head commits, sorted by name.
     pub async fn branches(&self, r: &RepoWithOwner) -> Result<Vec<oxforge_git::refs::BranchInfo>> {
         let path = self.repos.path(&r.owner.name, &r.repo.name);

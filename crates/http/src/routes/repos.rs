@@ -11,7 +11,7 @@ use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::Json;
 use oxforge_core::access::{repo_access, AccessMode, Viewer};
-use oxforge_core::model::{RepoSettings, RepoWithOwner, User, Visibility};
+use oxforge_core::model::{RepoSettings, RepoWithOwner, User};
 use oxforge_core::Error;
 use oxforge_service::repos::{CreateRepo, EditRepo};
 use oxforge_store::{RepoFilter, RepoOrder, SearchMode};
@@ -52,7 +52,7 @@ pub async fn load_repo(
 }
 
 fn check_public_only(caller: &Caller, r: &RepoWithOwner) -> ApiResult<()> {
-    if caller.is_public_only() && (r.repo.is_private || r.owner.visibility != Visibility::Public) {
+    if caller.is_public_only() && !r.is_public() {
         return Err(Error::forbidden("token scope is limited to public repos").into());
     }
     Ok(())
