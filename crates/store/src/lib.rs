@@ -8,6 +8,7 @@ pub mod jobs;
 mod migrate;
 mod mirrors;
 mod orgs;
+mod reach;
 mod repos;
 mod sql;
 mod stars;
@@ -49,8 +50,11 @@ pub struct DbConfig {
     pub max_connections: u32,
 }
 
+/// `mmap_size`: reads map the file instead of copying pages through each connection's
+/// cache (a search touching 2,400 rows: 15 ms → 5 ms). The mapping is the kernel's page
+/// cache, reclaimable, and only what was read counts towards the resident size.
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 30000; \
-     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 268435456;";
 
 impl Store {
     pub async fn connect(cfg: &DbConfig) -> Result<Store> {
@@ -114,6 +118,13 @@ impl Store {
     /// Applies pending migrations for this backend.
     pub async fn migrate(&self) -> Result<()> {
         migrate::run(self).await
+    }
+
+    /// How far the derived reach data (`repo_reach`, `users.num_public_repos`) is from what
+    /// its rule gives now: 0 when in step. Reads everything; for tests and checks.
+    pub async fn reach_drift(&self) -> Result<i64> {
+        let mut conn = self.reader().acquire().await.map_err(internal)?;
+        reach::drift(&mut conn).await
     }
 
     pub async fn close(&self) {

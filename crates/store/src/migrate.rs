@@ -27,6 +27,7 @@ const SQLITE: &[(i64, &str)] = &[
         7,
         include_str!("../migrations/sqlite/0007_compact_settings.sql"),
     ),
+    (8, include_str!("../migrations/sqlite/0008_repo_reach.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -53,6 +54,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         7,
         include_str!("../migrations/postgres/0007_compact_settings.sql"),
+    ),
+    (
+        8,
+        include_str!("../migrations/postgres/0008_repo_reach.sql"),
     ),
 ];
 
@@ -100,6 +105,10 @@ async fn apply(backend: Backend, conn: &mut sqlx::AnyConnection) -> Result<()> {
             tracing::error!(error = %e, version, "migration failed");
             Error::internal(format!("database migration {version} failed"))
         })?;
+        if *version == crate::reach::MIGRATION {
+            // The table's rows come from the rule's one definition, in Rust.
+            crate::reach::refresh(&mut tx, crate::reach::Scope::All).await?;
+        }
         tx.execute(
             sqlx::query("INSERT INTO schema_migrations (version, applied_unix) VALUES ($1, $2)")
                 .bind(*version)

@@ -1,6 +1,7 @@
 //! Organisations (users rows with kind = 1), their membership and teams, and repository
 //! collaborators: the facts the visibility rule reads.
 
+use crate::reach::{self, Scope};
 use crate::sql::Sql;
 use crate::users::{user_from_row, user_select};
 use crate::visibility::visible_accounts;
@@ -306,7 +307,8 @@ impl Store {
     }
 
     pub async fn update_team(&self, id: i64, t: &TeamFields) -> Result<Team> {
-        sqlx::query(
+        let mut tx = self.writer().begin().await.map_err(internal)?;
+        let done = sqlx::query(
             "UPDATE teams SET name = $1, lower_name = $2, description = $3, mode = $4, code_mode = $5, \
              units = $6, includes_all_repos = $7, can_create_org_repo = $8, updated_unix = $9 WHERE id = $10",
         )
@@ -320,15 +322,23 @@ impl Store {
         .bind(t.can_create_org_repo as i64)
         .bind(oxforge_core::time::now())
         .bind(id)
-        .execute(self.writer())
+        .execute(&mut *tx)
         .await
         .map_err(|e| db_error(e, TEAM_EXISTS))?;
+        if done.rows_affected() == 0 {
+            return Err(Error::not_found());
+        }
+        // `includes_all_repos` may have changed what the members reach.
+        let (org, users) = team_members_of(&mut tx, id).await?;
+        reach::refresh(&mut tx, Scope::Members { org, users: &users }).await?;
+        tx.commit().await.map_err(internal)?;
         self.team_by_id(id).await?.ok_or_else(Error::not_found)
     }
 
     /// Deletes a team; members who are in no other team of the organisation leave it.
     pub async fn delete_team(&self, team: &Team) -> Result<()> {
         let mut tx = self.writer().begin().await.map_err(internal)?;
+        let (org, users) = team_members_of(&mut tx, team.id).await?;
         sqlx::query("DELETE FROM teams WHERE id = $1")
             .bind(team.id)
             .execute(&mut *tx)
@@ -342,6 +352,7 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
+        reach::refresh(&mut tx, Scope::Members { org, users: &users }).await?;
         tx.commit().await.map_err(internal)
     }
 
@@ -427,6 +438,12 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
+        let users = [user_id];
+        let scope = Scope::Members {
+            org: team.org_id,
+            users: &users,
+        };
+        reach::refresh(&mut tx, scope).await?;
         tx.commit().await.map_err(internal)
     }
 
@@ -470,6 +487,12 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
+        let users = [user_id];
+        let scope = Scope::Members {
+            org: org_id,
+            users: &users,
+        };
+        reach::refresh(&mut tx, scope).await?;
         tx.commit().await.map_err(internal)
     }
 
@@ -507,13 +530,15 @@ impl Store {
         } else {
             "DELETE FROM team_repos WHERE team_id = $1 AND repo_id = $2"
         };
+        let mut tx = self.writer().begin().await.map_err(internal)?;
         sqlx::query(sql)
             .bind(team_id)
             .bind(repo_id)
-            .execute(self.writer())
+            .execute(&mut *tx)
             .await
             .map_err(internal)?;
-        Ok(())
+        reach::refresh(&mut tx, Scope::Repo(repo_id)).await?;
+        tx.commit().await.map_err(internal)
     }
 
     /// Collaborators of a repository with their modes, by name.
@@ -579,8 +604,10 @@ impl Store {
                 .bind(repo_id)
                 .bind(user_id),
         };
-        q.execute(self.writer()).await.map_err(internal)?;
-        Ok(())
+        let mut tx = self.writer().begin().await.map_err(internal)?;
+        q.execute(&mut *tx).await.map_err(internal)?;
+        reach::refresh(&mut tx, Scope::Repo(repo_id)).await?;
+        tx.commit().await.map_err(internal)
     }
 
     /// The viewer's grants on one repository, in one round trip.
@@ -662,4 +689,27 @@ impl Store {
         }
         Ok(m)
     }
+}
+
+/// The team's organisation and members (whose reach a change to the team affects).
+async fn team_members_of(conn: &mut sqlx::AnyConnection, team_id: i64) -> Result<(i64, Vec<i64>)> {
+    let rows = sqlx::query(
+        "SELECT t.org_id, tu.user_id FROM teams t LEFT JOIN team_users tu ON tu.team_id = t.id WHERE t.id = $1",
+    )
+    .bind(team_id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(internal)?;
+    let org = match rows.first() {
+        Some(r) => get_i64(r, "org_id")?,
+        None => return Err(Error::not_found()),
+    };
+    let mut users = Vec::new();
+    for r in &rows {
+        use sqlx::Row;
+        if let Some(u) = r.try_get::<Option<i64>, _>("user_id").map_err(internal)? {
+            users.push(u);
+        }
+    }
+    Ok((org, users))
 }

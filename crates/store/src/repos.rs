@@ -1,8 +1,9 @@
 //! Repositories. Listings go through `visibility::readable_repos`.
 
+use crate::reach::{self, Scope};
 use crate::sql::{like_contains, Sql};
 use crate::users::{user_from_row, user_select};
-use crate::visibility::{readable_repos, related_repo_ids, related_repos};
+use crate::visibility::{readable_count, readable_repos, related_repos};
 use crate::{db_error, get_bool, get_i64, get_str, internal, Backend, Store};
 use oxforge_core::access::Viewer;
 use oxforge_core::model::{MirrorInfo, Repo, RepoSettings, RepoWithOwner};
@@ -96,7 +97,7 @@ fn repo_from_row(row: &AnyRow) -> Result<RepoWithOwner> {
 
 /// Settings as stored: only what differs from the defaults (`RepoSettings` reads missing
 /// fields as their defaults). Keeps rows narrow, which every scan pays for.
-fn settings_json(s: &RepoSettings) -> Result<String> {
+pub(crate) fn settings_json(s: &RepoSettings) -> Result<String> {
     let err = |e: serde_json::Error| Error::internal(e.to_string());
     let mut v = serde_json::to_value(s).map_err(err)?;
     let d = serde_json::to_value(RepoSettings::default()).map_err(err)?;
@@ -211,6 +212,7 @@ impl Store {
     pub async fn insert_repo(&self, n: &NewRepo) -> Result<i64> {
         let now = oxforge_core::time::now();
         let settings = settings_json(&RepoSettings::default())?;
+        let mut tx = self.writer().begin().await.map_err(internal)?;
         let row = sqlx::query(
             "INSERT INTO repositories (owner_id, name, lower_name, description, website, \
              default_branch, is_private, is_template, is_mirror, original_url, object_format_name, \
@@ -231,7 +233,7 @@ impl Store {
         .bind(n.num_watches)
         .bind(settings)
         .bind(now)
-        .fetch_one(self.writer())
+        .fetch_one(&mut *tx)
         .await
         .map_err(|e| db_error(e, REPO_EXISTS))?;
         let id = get_i64(&row, "id")?;
@@ -241,10 +243,13 @@ impl Store {
                 .bind(n.owner_id)
                 .bind(id)
                 .bind(now)
-                .execute(self.writer())
+                .execute(&mut *tx)
                 .await
                 .map_err(internal)?;
         }
+        reach::refresh(&mut tx, Scope::Repo(id)).await?;
+        reach::recount(&mut tx, n.owner_id).await?;
+        tx.commit().await.map_err(internal)?;
         Ok(id)
     }
 
@@ -329,72 +334,53 @@ impl Store {
         }
         q.push(" WHERE id = ");
         q.bind(id);
+        let mut tx = self.writer().begin().await.map_err(internal)?;
         q.query()
-            .execute(self.writer())
+            .execute(&mut *tx)
             .await
             .map_err(|e| db_error(e, REPO_EXISTS))?;
-        Ok(())
+        // The name and visibility are copied into what the repository's readers reach.
+        if up.name.is_some() || up.is_private.is_some() {
+            reach::refresh(&mut tx, Scope::Repo(id)).await?;
+            reach::recount_owner_of(&mut tx, id).await?;
+        }
+        tx.commit().await.map_err(internal)
     }
 
     pub async fn delete_repo(&self, id: i64) -> Result<()> {
-        sqlx::query("DELETE FROM repositories WHERE id = $1")
+        let mut tx = self.writer().begin().await.map_err(internal)?;
+        let owner = sqlx::query("DELETE FROM repositories WHERE id = $1 RETURNING owner_id")
             .bind(id)
-            .execute(self.writer())
+            .fetch_optional(&mut *tx)
             .await
             .map_err(internal)?;
-        Ok(())
+        // Its reach rows go with it (ON DELETE CASCADE); the owner's count does not.
+        if let Some(row) = owner {
+            reach::recount(&mut tx, get_i64(&row, "owner_id")?).await?;
+        }
+        tx.commit().await.map_err(internal)
     }
 
     /// `/user/repos` of `uid` as `uid` sees them (what one works on is always readable to
-    /// oneself, so no visibility filter), by name. Counted from index-only id sets; the page is read by
-    /// walking the name index and probing each row when the set is dense enough for a page
-    /// to come quickly, else from the id set sorted (a member of 50 organisations may reach
-    /// 20,000 repositories; a new user reaches two).
+    /// oneself, so no visibility filter), by name: counted and paged from `uid`'s range of
+    /// `repo_reach` alone, whole rows read for the page only.
     pub async fn related_page(
         &self,
         uid: i64,
         paging: Option<Paging>,
     ) -> Result<(Vec<RepoWithOwner>, i64)> {
-        let count = sqlx::query(&format!(
-            "SELECT COUNT(*) AS n FROM {} x",
-            related_repo_ids(uid)
-        ))
-        .fetch_one(self.reader())
-        .await
-        .map_err(internal)?;
+        let count = sqlx::query("SELECT COUNT(*) AS n FROM repo_reach WHERE user_id = $1")
+            .bind(uid)
+            .fetch_one(self.reader())
+            .await
+            .map_err(internal)?;
         let total = get_i64(&count, "n")?;
         if total == 0 || paging.is_some_and(|p| p.offset() >= total) {
             return Ok((Vec::new(), total));
         }
-        let max_id = get_i64(
-            &sqlx::query("SELECT COALESCE(MAX(id), 0) AS m FROM repositories")
-                .fetch_one(self.reader())
-                .await
-                .map_err(internal)?,
-            "m",
-        )?;
-        // Rows walked in name order ≈ (offset + limit) × all / related; sorting ≈ related.
-        let dense = paging.is_some_and(|p| {
-            let walked = i128::from(p.offset() + p.limit) * i128::from(max_id);
-            walked < i128::from(total) * i128::from(total)
-        });
-        let mut q = if dense {
-            let hint = if self.backend == Backend::Sqlite {
-                " INDEXED BY repositories_lower_name"
-            } else {
-                ""
-            };
-            Sql::new(&format!(
-                "SELECT r.id FROM repositories r{hint} WHERE {}",
-                related_repos(uid)
-            ))
-        } else {
-            Sql::new(&format!(
-                "SELECT r.id FROM repositories r WHERE r.id IN {}",
-                related_repo_ids(uid)
-            ))
-        };
-        q.push(" ORDER BY r.lower_name, r.id");
+        let mut q = Sql::new("SELECT repo_id AS id FROM repo_reach WHERE user_id = ");
+        q.bind(uid);
+        q.push(" ORDER BY lower_name, repo_id");
         q.page(paging);
         let ids = q
             .fetch_all(self.reader())
@@ -438,6 +424,8 @@ impl Store {
     ) -> Result<(Vec<RepoWithOwner>, i64)> {
         let mut cond = Sql::new(" FROM repositories r JOIN users o ON o.id = r.owner_id WHERE ");
         cond.push(&readable_repos(viewer));
+        // Nothing pushed after this point means "everything the viewer may read".
+        let unfiltered_len = cond.text.len();
         if f.public_only {
             cond.push(" AND r.is_private = 0 AND o.visibility = 0");
         }
@@ -501,32 +489,29 @@ impl Store {
             cond.push(" AND 1 = 0");
         }
         let keywords: Vec<&String> = f.keywords.iter().filter(|k| !k.is_empty()).collect();
-        let indexable = |k: &&String| !k.contains(['%', '_', '\\']) && k.chars().count() >= 3;
+        // The trigram index answers substrings of three characters or more.
+        let indexable = |k: &&String| k.chars().count() >= 3;
         if self.backend == Backend::Sqlite
             && !keywords.is_empty()
             && keywords.iter().all(indexable)
             && f.owner_and_name.is_none()
         {
-            // One id set from the trigram index, so the planner starts from the matches.
-            cond.push(" AND r.id IN (");
-            let mut first = true;
-            for kw in &keywords {
-                let columns: &[&str] = if f.include_description {
-                    &["lower_name", "description"]
-                } else {
-                    &["lower_name"]
-                };
-                for col in columns {
-                    if !first {
-                        cond.push(" UNION ");
-                    }
-                    first = false;
-                    cond.push(&format!(
-                        "SELECT rowid FROM repo_search WHERE repo_search.{col} LIKE "
-                    ));
-                    cond.bind(format!("%{kw}%"));
-                }
-            }
+            // One id set from the trigram index, so the planner starts from the matches. A
+            // quoted phrase is matched on the index's positions alone (case-insensitive, no
+            // wildcards), where `LIKE` would re-read every candidate's text: 1 ms against 13
+            // for 2,400 matches.
+            let columns = if f.include_description {
+                "{lower_name description}"
+            } else {
+                "lower_name"
+            };
+            let query = keywords
+                .iter()
+                .map(|k| format!("{columns} : \"{}\"", k.replace('"', "\"\"")))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            cond.push(" AND r.id IN (SELECT rowid FROM repo_search WHERE repo_search MATCH ");
+            cond.bind(query);
             cond.push(")");
         } else if !keywords.is_empty() || f.owner_and_name.is_some() {
             let mut parts = Vec::new();
@@ -598,9 +583,14 @@ impl Store {
             };
             page.push(&format!(" ORDER BY {order}"));
             page.page(paging);
-            let mut count = Sql::new("SELECT COUNT(*) AS n");
-            count.text.push_str(&cond.text);
-            count.args = cond.args;
+            let count = if cond.text.len() == unfiltered_len {
+                Sql::new(&readable_count(viewer))
+            } else {
+                let mut count = Sql::new("SELECT COUNT(*) AS n");
+                count.text.push_str(&cond.text);
+                count.args = cond.args;
+                count
+            };
             let (rows, counted) = tokio::try_join!(
                 page.fetch_all(self.reader()),
                 count.query().fetch_one(self.reader())

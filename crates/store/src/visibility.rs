@@ -3,9 +3,10 @@
 //! and every listing of accounts through `visible_accounts`, so privacy cannot drift
 //! between endpoints. Aliases: `r` = repositories, `o` = owner.
 //!
-//! The sub-selects are uncorrelated (one per query, not per row): both databases evaluate
-//! them once into a hashed set, and they read the membership tables as they are now, so a
-//! change in membership is effective on the next request.
+//! What a signed-in user reaches beyond public repositories (own, collaborations, teams,
+//! member organisations) is read from `repo_reach` (`crate::reach`), which every change to
+//! those facts refreshes in its own transaction: a change is effective on the next
+//! request. The membership sub-select is uncorrelated (evaluated once per query).
 
 use oxforge_core::access::Viewer;
 
@@ -14,25 +15,10 @@ fn member_orgs(uid: i64) -> String {
     format!("(SELECT mo.org_id FROM org_users mo WHERE mo.user_id = {uid})")
 }
 
-/// Organisations in which `uid` is in a team that includes all repositories.
-fn all_repo_orgs(uid: i64) -> String {
-    format!(
-        "(SELECT t.org_id FROM teams t JOIN team_users tu ON tu.team_id = t.id \
-         WHERE tu.user_id = {uid} AND t.includes_all_repos = 1)"
-    )
-}
-
-/// Repositories `uid` reaches through a collaboration or a team. The per-repository
-/// grants are probes by repository id (indexed), not sets built per query: a member of
-/// many teams may reach tens of thousands of repositories.
-fn granted_repos(uid: i64) -> String {
-    format!(
-        "(r.owner_id IN {} \
-         OR EXISTS (SELECT 1 FROM team_repos tr JOIN team_users tu ON tu.team_id = tr.team_id \
-                    WHERE tr.repo_id = r.id AND tu.user_id = {uid}) \
-         OR EXISTS (SELECT 1 FROM collaborations c WHERE c.repo_id = r.id AND c.user_id = {uid}))",
-        all_repo_orgs(uid)
-    )
+/// Repositories `uid` owns or reaches through a collaboration, a team, or membership of
+/// the owning organisation (`store::reach`): a probe of one index by repository id.
+fn reached(uid: i64) -> String {
+    format!("EXISTS (SELECT 1 FROM repo_reach x WHERE x.user_id = {uid} AND x.repo_id = r.id)")
 }
 
 /// A boolean SQL expression over the account alias `a`: true for the accounts (users and
@@ -51,45 +37,41 @@ pub fn visible_accounts(viewer: &Viewer, a: &str) -> String {
     }
 }
 
-/// A boolean SQL expression true for the repositories `viewer` may read.
+/// A boolean SQL expression true for the repositories `viewer` may read: the public
+/// repositories of accounts they see, and what they reach (which holds everything
+/// private they may read).
 pub fn readable_repos(viewer: &Viewer) -> String {
     let public = format!("(r.is_private = 0 AND {})", visible_accounts(viewer, "o"));
     match viewer.signed_in() {
         None => public,
         Some(_) if viewer.is_admin => "1 = 1".to_string(),
-        Some(id) => format!("(r.owner_id = {id} OR {public} OR {})", granted_repos(id)),
+        Some(id) => format!("({public} OR {})", reached(id)),
     }
 }
 
 /// Repositories `uid` owns or works on: their own, collaborations, team grants, and the
 /// public repositories of organisations they belong to (Gitea's `/user/repos`).
 pub fn related_repos(uid: i64) -> String {
-    format!(
-        "(r.owner_id = {uid} OR {} OR (r.is_private = 0 AND r.owner_id IN {}))",
-        granted_repos(uid),
-        member_orgs(uid)
-    )
+    reached(uid)
 }
 
-/// The repositories `uid` owns or is granted (teams, collaborations), as `UNION` parts.
-fn own_and_granted_parts(uid: i64) -> String {
-    format!(
-        "SELECT id FROM repositories WHERE owner_id = {uid} \
-         UNION SELECT id FROM repositories WHERE owner_id IN {all} \
-         UNION SELECT tr.repo_id FROM team_repos tr JOIN team_users tu ON tu.team_id = tr.team_id WHERE tu.user_id = {uid} \
-         UNION SELECT c.repo_id FROM collaborations c WHERE c.user_id = {uid}",
-        all = all_repo_orgs(uid)
-    )
-}
-
-/// The ids of `related_repos(uid)` as one set, each part read from an index alone: counts
-/// the related repositories without touching their rows.
-pub fn related_repo_ids(uid: i64) -> String {
-    format!(
-        "({} UNION SELECT id FROM repositories WHERE is_private = 0 AND owner_id IN {})",
-        own_and_granted_parts(uid),
-        member_orgs(uid)
-    )
+/// A query giving `n`, how many repositories `readable_repos(viewer)` admits, without
+/// enumerating them: public repositories summed over the owners the viewer sees, plus
+/// what they reach beyond those (private ones, and public ones of owners they do not
+/// see), each an index range. Three disjoint parts of the same rule.
+pub fn readable_count(viewer: &Viewer) -> String {
+    let public = format!(
+        "SELECT CAST(COALESCE(SUM(a.num_public_repos), 0) AS BIGINT) FROM users a WHERE {}",
+        visible_accounts(viewer, "a")
+    );
+    match viewer.signed_in() {
+        None => format!("SELECT ({public}) AS n"),
+        Some(_) if viewer.is_admin => "SELECT COUNT(*) AS n FROM repositories".to_string(),
+        Some(id) => format!(
+            "SELECT ({public})              + (SELECT COUNT(*) FROM repo_reach x WHERE x.user_id = {id} AND x.is_private = 1)              + (SELECT COUNT(*) FROM users a JOIN repo_reach x ON x.user_id = {id}                 AND x.is_private = 0 AND x.owner_id = a.id WHERE NOT {}) AS n",
+            visible_accounts(viewer, "a")
+        ),
+    }
 }
 
 #[cfg(test)]
