@@ -83,4 +83,21 @@ await check("list my organizations", async () => (await basic("jsuser").user.org
 await check("add collaborator", async () => (await basic("jsuser").repos.repoAddCollaborator("jsuser", "js-repo", process.env.OXFORGE_ADMIN, { permission: "write" })).status === 204);
 await check("collaborator permission", async () => (await basic("jsuser").repos.repoGetRepoPermissions("jsuser", "js-repo", process.env.OXFORGE_ADMIN)).data.permission === "owner");
 await check("create issue", async () => (await admin.repos.issueCreateIssue("jsuser", "js-repo", { title: "first" })).data.title === "first");
+await check("create label", async () => {
+  const l = (await admin.repos.issueCreateLabel("jsuser", "js-repo", { name: "bug", color: "#ee0701" })).data;
+  state.labelId = l.id;
+  return l.color === "ee0701";
+});
+await check("label an issue", async () => (await admin.repos.issueAddLabel("jsuser", "js-repo", 1, { labels: [state.labelId] })).data[0].name === "bug");
+await check("list issues by label", async () => {
+  const r = await admin.repos.issueListIssues("jsuser", "js-repo", { labels: "bug" });
+  return r.data.length === 1 && r.headers.get("x-total-count") === "1";
+});
+await check("comment on an issue", async () => {
+  await admin.repos.issueCreateComment("jsuser", "js-repo", 1, { body: "**hi**" });
+  return (await admin.repos.issueGetComments("jsuser", "js-repo", 1)).data[0].body === "**hi**";
+});
+await check("close an issue", async () => (await admin.repos.issueEditIssue("jsuser", "js-repo", 1, { state: "closed" })).data.state === "closed");
+await check("search issues", async () => (await admin.repos.issueSearchIssues({ state: "closed" })).data.some((i) => i.repository.full_name === "jsuser/js-repo"));
+await check("create milestone", async () => (await admin.repos.issueCreateMilestone("jsuser", "js-repo", { title: "v1" })).data.title === "v1");
 await check("admin delete user", async () => (await admin.admin.adminDeleteUser("jsuser", { purge: true })).status === 204);

@@ -5,7 +5,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from common import ADMIN, PASSWORD, TOKEN, URL, check  # noqa: E402
 
-from gitea import Gitea, Organization, Repository, User  # noqa: E402
+from gitea import Gitea, Issue, Organization, Repository, User  # noqa: E402
 
 admin = Gitea(URL, TOKEN)
 state = {}
@@ -102,4 +102,26 @@ def collaborators():
 
 
 check("collaborators and permission", collaborators)
-check("create issue", lambda: Repository.request(me, "pyg", "py-repo").create_issue("first issue", description="body").title == "first issue")
+check("create issue", lambda: Repository.request(me, "pyg", "py-repo").create_issue("first issue", assignees=[], description="body").title == "first issue")
+check("list issues", lambda: [i.title for i in Repository.request(me, "pyg", "py-repo").get_issues()] == ["first issue"])
+
+
+def close_issue():
+    issue = Repository.request(me, "pyg", "py-repo").get_issues()[0]
+    issue.state = Issue.CLOSED
+    issue.commit()
+    closed = Repository.request(me, "pyg", "py-repo").get_issues_state(Issue.CLOSED)
+    return [i.number for i in closed] == [issue.number]
+
+
+check("close issue", close_issue)
+
+
+def issue_comments():
+    me.requests_post("/repos/pyg/py-repo/issues/1/comments", data={"body": "a comment"})
+    issue = Repository.request(me, "pyg", "py-repo").get_issues()[0]
+    return [c.body for c in issue.get_comments()] == ["a comment"]
+
+
+check("issue comments", issue_comments)
+check("create milestone", lambda: Repository.request(me, "pyg", "py-repo").create_milestone("v1", "first").title == "v1")

@@ -264,6 +264,90 @@ async fn seed_orgs(svc: &oxforge_service::Services) {
     );
 }
 
+/// The issue-tracker benchmark: `user0001/tracker` with `ISSUES` issues, each with one of
+/// `LABELS` labels (so 20,000 per label), every third one closed.
+const ISSUES: usize = 100_000;
+const LABELS: [&str; 5] = ["bug", "feature", "docs", "question", "ops"];
+
+async fn seed_issues(svc: &oxforge_service::Services) {
+    let owner = svc
+        .store
+        .user_by_name("user0001")
+        .await
+        .expect("lookup")
+        .expect("user0001");
+    if svc
+        .store
+        .repo_by_name("user0001", "tracker")
+        .await
+        .expect("lookup")
+        .is_some()
+    {
+        return;
+    }
+    let started = Instant::now();
+    let repo_id = svc
+        .store
+        .insert_repo(&NewRepo {
+            owner_id: owner.id,
+            name: "tracker".into(),
+            description: "Issue benchmark".into(),
+            website: String::new(),
+            default_branch: "main".into(),
+            is_private: false,
+            is_template: false,
+            is_mirror: false,
+            original_url: String::new(),
+            object_format_name: "sha1".into(),
+            num_watches: 1,
+        })
+        .await
+        .expect("repo");
+    let mut label_ids = Vec::new();
+    for (i, name) in LABELS.iter().enumerate() {
+        let l = oxforge_core::issues::Label {
+            id: 0,
+            repo_id,
+            name: name.to_string(),
+            color: format!("{:06x}", i * 0x202020),
+            description: String::new(),
+            exclusive: false,
+            archived_unix: 0,
+        };
+        label_ids.push(svc.store.create_label(repo_id, &l).await.expect("label").id);
+    }
+    // Several writers at once: PostgreSQL takes them in parallel, SQLite queues them.
+    let store = Arc::new(svc.store.clone());
+    let mut tasks = Vec::new();
+    for w in 0..4 {
+        let (store, label_ids) = (store.clone(), label_ids.clone());
+        tasks.push(tokio::spawn(async move {
+            for i in (w..ISSUES).step_by(4) {
+                let word = WORDS[i % WORDS.len()];
+                store
+                    .create_issue(&oxforge_store::NewIssue {
+                        repo_id,
+                        poster_id: owner.id,
+                        title: format!("The {word} thing number {i}"),
+                        body: format!("When {word} runs, issue {i} happens."),
+                        label_ids: vec![label_ids[i % label_ids.len()]],
+                        closed: i % 3 == 0,
+                        ..Default::default()
+                    })
+                    .await
+                    .expect("issue");
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.expect("seeder");
+    }
+    eprintln!(
+        "seed: {ISSUES} issues in user0001/tracker in {:.1?}",
+        started.elapsed()
+    );
+}
+
 struct WrkResult {
     rps: f64,
     p50_ms: f64,
@@ -398,6 +482,7 @@ fn main() {
         let svc = oxforge::open_services(&cfg).await.expect("open");
         seed(&o, &svc).await;
         seed_orgs(&svc).await;
+        seed_issues(&svc).await;
         if o.backend == "postgres" {
             // Measure the steady state autovacuum reaches, not fresh unanalysed tables.
             use sqlx::Connection;
@@ -480,6 +565,8 @@ fn main() {
     let search = "/api/v1/repos/search?q=kernel&limit=50".to_string();
     let mine = "/api/v1/user/repos?limit=50".to_string();
     let all = "/api/v1/repos/search?limit=50".to_string();
+    let issues = "/api/v1/repos/user0001/tracker/issues?state=open&labels=bug&limit=50".to_string();
+    let open_issues = "/api/v1/repos/user0001/tracker/issues?state=open&limit=50".to_string();
     let (t, m) = (token.as_str(), member_token.as_str());
     // (name, path, connections, token): "1 connection" rows show latency without queueing;
     // "member" is in 50 organisations reaching 20,000 repositories.
@@ -514,6 +601,14 @@ fn main() {
         ),
         ("member: same, 1 connection", all, 1, m),
         ("member: search q=kernel, 1 connection", search, 1, m),
+        (
+            "GET .../issues?state=open&labels=bug&limit=50",
+            issues.clone(),
+            o.connections,
+            t,
+        ),
+        ("same issues, 1 connection", issues, 1, t),
+        ("all open issues, 1 connection", open_issues, 1, t),
     ];
     let mut results = Vec::new();
     for (name, path, connections, token) in &runs {

@@ -69,7 +69,7 @@ impl AccessMode {
 }
 
 /// The caller as visibility sees them (after sudo).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Viewer {
     pub user_id: Option<i64>,
     pub is_admin: bool,

@@ -17,6 +17,8 @@ pub enum ErrorKind {
     MethodNotAllowed,
     /// 409: a name already taken.
     Conflict,
+    /// 412: a request Gitea refuses as a failed precondition (an unknown issue state).
+    PreconditionFailed,
     /// 413: request body too large.
     PayloadTooLarge,
     /// 415: body in a content type we do not read.
@@ -38,6 +40,7 @@ impl ErrorKind {
             ErrorKind::NotFound => 404,
             ErrorKind::MethodNotAllowed => 405,
             ErrorKind::Conflict => 409,
+            ErrorKind::PreconditionFailed => 412,
             ErrorKind::PayloadTooLarge => 413,
             ErrorKind::UnsupportedMediaType => 415,
             ErrorKind::Validation => 422,

@@ -88,6 +88,39 @@ impl User {
     pub fn is_org(&self) -> bool {
         self.kind == UserKind::Organization
     }
+
+    /// Gitea's stand-in for the author of something whose account was deleted.
+    pub fn ghost() -> User {
+        User {
+            id: -1,
+            name: "Ghost".into(),
+            full_name: String::new(),
+            email: String::new(),
+            keep_email_private: true,
+            passwd_hash: String::new(),
+            must_change_password: false,
+            login_name: String::new(),
+            source_id: 0,
+            is_admin: false,
+            is_active: false,
+            prohibit_login: true,
+            restricted: false,
+            visibility: Visibility::Public,
+            kind: UserKind::Individual,
+            location: String::new(),
+            website: String::new(),
+            description: String::new(),
+            language: String::new(),
+            allow_create_organization: false,
+            allow_git_hook: false,
+            allow_import_local: false,
+            max_repo_creation: 0,
+            created_unix: 0,
+            updated_unix: 0,
+            last_login_unix: 0,
+            repo_admin_change_team_access: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

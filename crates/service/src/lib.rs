@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod git_access;
 pub mod hosts;
+pub mod issues;
 pub mod migrations;
 pub mod mirrors;
 pub mod orgs;

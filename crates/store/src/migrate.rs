@@ -28,6 +28,7 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0007_compact_settings.sql"),
     ),
     (8, include_str!("../migrations/sqlite/0008_repo_reach.sql")),
+    (9, include_str!("../migrations/sqlite/0009_issues.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -59,6 +60,7 @@ const POSTGRES: &[(i64, &str)] = &[
         8,
         include_str!("../migrations/postgres/0008_repo_reach.sql"),
     ),
+    (9, include_str!("../migrations/postgres/0009_issues.sql")),
 ];
 
 /// Arbitrary constant key so concurrent oxforge processes migrate one at a time.

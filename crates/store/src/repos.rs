@@ -393,7 +393,7 @@ impl Store {
     }
 
     /// Whole rows for `ids`, in the order given.
-    async fn repos_by_ids(&self, ids: &[i64]) -> Result<Vec<RepoWithOwner>> {
+    pub async fn repos_by_ids(&self, ids: &[i64]) -> Result<Vec<RepoWithOwner>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }

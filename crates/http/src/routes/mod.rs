@@ -3,6 +3,7 @@
 mod admin;
 mod branches;
 mod collaborators;
+mod issues;
 mod migrate;
 mod misc;
 mod orgs;
@@ -34,6 +35,7 @@ static ADMIN: &[Category] = &[Category::Admin];
 static ORG: &[Category] = &[Category::Organization];
 static USER_ORG: &[Category] = &[Category::User, Category::Organization];
 static ORG_REPO: &[Category] = &[Category::Organization, Category::Repository];
+static ISSUE: &[Category] = &[Category::Issue];
 
 fn group(cats: &'static [Category], r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
     r.route_layer(from_fn_with_state(cats, require_scopes))
@@ -56,6 +58,7 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(stars::routes())
                 .merge(collaborators::routes()),
         ))
+        .merge(group(ISSUE, issues::routes()))
         .merge(group(ORG, orgs::routes().merge(teams::routes())))
         .merge(group(USER_ORG, orgs::user_routes()))
         .merge(group(ORG_REPO, orgs::repo_routes()))

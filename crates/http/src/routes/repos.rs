@@ -92,7 +92,7 @@ fn form_bool(v: &str) -> bool {
     matches!(v, "1" | "t" | "T" | "TRUE" | "true" | "True") || v.eq_ignore_ascii_case("on")
 }
 
-fn bool_param(uri: &Uri, key: &str) -> Option<bool> {
+pub(super) fn bool_param(uri: &Uri, key: &str) -> Option<bool> {
     query_value(uri, key).map(|v| form_bool(&v))
 }
 

@@ -13,6 +13,17 @@ const OMITTED_WHEN_EMPTY: &[(&str, &str)] = &[
     ("Repository", "repo_transfer"),
 ];
 
+/// Properties Gitea declares as pointers (`*time.Time`, `[]*User`) and sends as `null`
+/// when unset.
+const NULL_WHEN_EMPTY: &[(&str, &str)] = &[
+    ("Issue", "closed_at"),
+    ("Issue", "due_date"),
+    ("Issue", "assignees"),
+    ("Milestone", "closed_at"),
+    ("Milestone", "due_on"),
+    ("PullRequestMeta", "merged_at"),
+];
+
 fn swagger() -> &'static Value {
     static DOC: OnceLock<Value> = OnceLock::new();
     DOC.get_or_init(|| {
@@ -55,6 +66,11 @@ fn type_ok(schema: &Value, v: &Value, path: &str, errors: &mut Vec<String>) {
 fn check_into(def: &str, v: &Value, path: &str, errors: &mut Vec<String>) {
     let schema = &swagger()["definitions"][def];
     assert!(schema.is_object(), "no definition {def} in Gitea's swagger");
+    if schema["type"].as_str().is_some_and(|t| t != "object") {
+        // A named scalar, such as `StateType` (a string).
+        type_ok(schema, v, path, errors);
+        return;
+    }
     let Some(obj) = v.as_object() else {
         errors.push(format!("{path}: expected object {def}, got {v}"));
         return;
@@ -64,6 +80,7 @@ fn check_into(def: &str, v: &Value, path: &str, errors: &mut Vec<String>) {
             match obj.get(name) {
                 None if OMITTED_WHEN_EMPTY.contains(&(def, name.as_str())) => {}
                 None => errors.push(format!("{path}.{name}: missing ({def})")),
+                Some(Value::Null) if NULL_WHEN_EMPTY.contains(&(def, name.as_str())) => {}
                 Some(value) => type_ok(prop, value, &format!("{path}.{name}"), errors),
             }
         }
