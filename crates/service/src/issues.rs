@@ -263,6 +263,14 @@ impl Services {
         self.store.update_issue(issue, &up).await
     }
 
+    /// Deletes an issue with its comments (repository admins only, as Gitea).
+    pub async fn delete_issue(&self, a: IssueAccess, issue: &Issue) -> Result<()> {
+        if a.mode < AccessMode::Admin {
+            return Err(Error::forbidden("user should be a repository admin"));
+        }
+        self.store.delete_issue(issue).await
+    }
+
     /// Adds, replaces or removes an issue's labels (writers only; 422 for labels of
     /// other repositories).
     pub async fn change_issue_labels(

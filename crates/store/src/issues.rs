@@ -254,6 +254,45 @@ async fn sync_label_state(conn: &mut AnyConnection, issue_id: i64) -> Result<()>
 }
 
 impl Store {
+    /// Runs a page query and its count side by side (two connections); the count's
+    /// column is `n`.
+    async fn page_and_count(&self, page: &Sql, count: &Sql) -> Result<(Vec<AnyRow>, i64)> {
+        let (rows, counted) = tokio::try_join!(
+            page.fetch_all(self.reader()),
+            count.query().fetch_one(self.reader())
+        )
+        .map_err(internal)?;
+        Ok((rows, get_i64(&counted, "n")?))
+    }
+
+    async fn delete_by_id(&self, table: &str, id: i64) -> Result<()> {
+        sqlx::query(&format!("DELETE FROM {table} WHERE id = $1"))
+            .bind(id)
+            .execute(self.writer())
+            .await
+            .map_err(internal)?;
+        Ok(())
+    }
+
+    /// The row of `table` (alias `alias`) with this id in this repository.
+    async fn row_in_repo(
+        &self,
+        table: &str,
+        alias: &str,
+        columns: &str,
+        repo_id: i64,
+        id: i64,
+    ) -> Result<Option<AnyRow>> {
+        sqlx::query(&format!(
+            "SELECT {columns} FROM {table} {alias} WHERE {alias}.repo_id = $1 AND {alias}.id = $2"
+        ))
+        .bind(repo_id)
+        .bind(id)
+        .fetch_optional(self.reader())
+        .await
+        .map_err(internal)
+    }
+
     /// Creates an issue with the repository's next number, all or nothing.
     pub async fn create_issue(&self, n: &NewIssue) -> Result<Issue> {
         let now = oxforge_core::time::now();
@@ -596,13 +635,9 @@ impl Store {
         }
         page.push("i.id DESC");
         page.page(paging);
-        let (rows, counted) = tokio::try_join!(
-            page.fetch_all(self.reader()),
-            count.query().fetch_one(self.reader())
-        )
-        .map_err(internal)?;
+        let (rows, total) = self.page_and_count(&page, &count).await?;
         let list = rows.iter().map(issue_from_row).collect::<Result<_>>()?;
-        Ok((list, get_i64(&counted, "n")?))
+        Ok((list, total))
     }
 
     /// State and labels of one repository (the labels already checked to be its own):
@@ -629,11 +664,7 @@ impl Store {
         page.args = cond.args;
         page.push(" ORDER BY il.issue_id DESC");
         page.page(paging);
-        let (rows, counted) = tokio::try_join!(
-            page.fetch_all(self.reader()),
-            count.query().fetch_one(self.reader())
-        )
-        .map_err(internal)?;
+        let (rows, total) = self.page_and_count(&page, &count).await?;
         let ids = rows
             .iter()
             .map(|r| get_i64(r, "issue_id"))
@@ -653,7 +684,7 @@ impl Store {
             }
         }
         let list = ids.iter().filter_map(|id| by_id.remove(id)).collect();
-        Ok((list, get_i64(&counted, "n")?))
+        Ok((list, total))
     }
 
     /// The labels of each of `issue_ids`, by name.
@@ -760,24 +791,14 @@ impl Store {
     }
 
     pub async fn delete_label(&self, id: i64) -> Result<()> {
-        sqlx::query("DELETE FROM labels WHERE id = $1")
-            .bind(id)
-            .execute(self.writer())
-            .await
-            .map_err(internal)?;
-        Ok(())
+        self.delete_by_id("labels", id).await
     }
 
     /// A label of this repository.
     pub async fn label(&self, repo_id: i64, id: i64) -> Result<Option<Label>> {
-        let row = sqlx::query(&format!(
-            "SELECT {LABEL_COLUMNS} FROM labels l WHERE l.repo_id = $1 AND l.id = $2"
-        ))
-        .bind(repo_id)
-        .bind(id)
-        .fetch_optional(self.reader())
-        .await
-        .map_err(internal)?;
+        let row = self
+            .row_in_repo("labels", "l", LABEL_COLUMNS, repo_id, id)
+            .await?;
         row.map(|r| label_from_row(&r)).transpose()
     }
 
@@ -891,23 +912,13 @@ impl Store {
     }
 
     pub async fn delete_milestone(&self, id: i64) -> Result<()> {
-        sqlx::query("DELETE FROM milestones WHERE id = $1")
-            .bind(id)
-            .execute(self.writer())
-            .await
-            .map_err(internal)?;
-        Ok(())
+        self.delete_by_id("milestones", id).await
     }
 
     pub async fn milestone(&self, repo_id: i64, id: i64) -> Result<Option<Milestone>> {
-        let row = sqlx::query(&format!(
-            "SELECT {MILESTONE_COLUMNS} FROM milestones m WHERE m.repo_id = $1 AND m.id = $2"
-        ))
-        .bind(repo_id)
-        .bind(id)
-        .fetch_optional(self.reader())
-        .await
-        .map_err(internal)?;
+        let row = self
+            .row_in_repo("milestones", "m", MILESTONE_COLUMNS, repo_id, id)
+            .await?;
         row.map(|r| milestone_from_row(&r)).transpose()
     }
 
@@ -969,15 +980,7 @@ impl Store {
         page.args = cond.args;
         page.push(" ORDER BY m.id");
         page.page(paging);
-        let rows = page.fetch_all(self.reader()).await.map_err(internal)?;
-        let total = get_i64(
-            &count
-                .query()
-                .fetch_one(self.reader())
-                .await
-                .map_err(internal)?,
-            "n",
-        )?;
+        let (rows, total) = self.page_and_count(&page, &count).await?;
         Ok((
             rows.iter().map(milestone_from_row).collect::<Result<_>>()?,
             total,
@@ -1032,14 +1035,9 @@ impl Store {
 
     /// A comment in this repository.
     pub async fn comment(&self, repo_id: i64, id: i64) -> Result<Option<Comment>> {
-        let row = sqlx::query(&format!(
-            "SELECT {COMMENT_COLUMNS} FROM comments c WHERE c.repo_id = $1 AND c.id = $2"
-        ))
-        .bind(repo_id)
-        .bind(id)
-        .fetch_optional(self.reader())
-        .await
-        .map_err(internal)?;
+        let row = self
+            .row_in_repo("comments", "c", COMMENT_COLUMNS, repo_id, id)
+            .await?;
         row.map(|r| comment_from_row(&r)).transpose()
     }
 
@@ -1111,15 +1109,7 @@ impl Store {
         page.args = cond.args;
         page.push(" ORDER BY c.id");
         page.page(paging);
-        let rows = page.fetch_all(self.reader()).await.map_err(internal)?;
-        let total = get_i64(
-            &count
-                .query()
-                .fetch_one(self.reader())
-                .await
-                .map_err(internal)?,
-            "n",
-        )?;
+        let (rows, total) = self.page_and_count(&page, &count).await?;
         Ok((
             rows.iter().map(comment_from_row).collect::<Result<_>>()?,
             total,

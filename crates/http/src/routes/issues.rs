@@ -16,7 +16,6 @@ use crate::views::issue::{
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::Json;
-use oxforge_core::access::AccessMode;
 use oxforge_core::issues::{Comment, Issue, Label, Milestone, StateFilter};
 use oxforge_core::model::RepoWithOwner;
 use oxforge_core::{Error, ErrorKind};
@@ -506,10 +505,7 @@ async fn delete_issue(
     caller.require_user()?;
     let t = tracker(&st, &caller, &owner, &repo).await?;
     let issue = st.svc.issue(&t.r, number(&index)?).await?;
-    if t.a.mode < AccessMode::Admin {
-        return Err(Error::forbidden("user should be a repository admin").into());
-    }
-    st.svc.store.delete_issue(&issue).await?;
+    st.svc.delete_issue(t.a, &issue).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -808,6 +804,18 @@ async fn change_labels(
     Ok((t, issue))
 }
 
+/// Adds or replaces, then answers with the issue's labels.
+async fn labels_after(
+    st: &AppState,
+    caller: &Caller,
+    (owner, repo, index): (String, String, String),
+    change: LabelChange,
+    o: IssueLabelsOption,
+) -> ApiResult<Json<Vec<LabelJson>>> {
+    let (t, issue) = change_labels(st, caller, &owner, &repo, &index, change, Some(o)).await?;
+    Ok(Json(labels_of(st, &t.r, &issue).await?))
+}
+
 #[utoipa::path(post, path = "/repos/{owner}/{repo}/issues/{index}/labels", tag = "issue", operation_id = "issueAddLabel",
     params(("owner" = String, Path, description = OWNER), ("repo" = String, Path, description = REPO), ("index" = i64, Path, description = INDEX)),
     request_body = IssueLabelsOption,
@@ -819,17 +827,7 @@ async fn add_labels(
     Path((owner, repo, index)): Path<(String, String, String)>,
     Body(o): Body<IssueLabelsOption>,
 ) -> ApiResult<Json<Vec<LabelJson>>> {
-    let (t, issue) = change_labels(
-        &st,
-        &caller,
-        &owner,
-        &repo,
-        &index,
-        LabelChange::Add,
-        Some(o),
-    )
-    .await?;
-    Ok(Json(labels_of(&st, &t.r, &issue).await?))
+    labels_after(&st, &caller, (owner, repo, index), LabelChange::Add, o).await
 }
 
 #[utoipa::path(put, path = "/repos/{owner}/{repo}/issues/{index}/labels", tag = "issue", operation_id = "issueReplaceLabels",
@@ -843,17 +841,7 @@ async fn replace_labels(
     Path((owner, repo, index)): Path<(String, String, String)>,
     Body(o): Body<IssueLabelsOption>,
 ) -> ApiResult<Json<Vec<LabelJson>>> {
-    let (t, issue) = change_labels(
-        &st,
-        &caller,
-        &owner,
-        &repo,
-        &index,
-        LabelChange::Replace,
-        Some(o),
-    )
-    .await?;
-    Ok(Json(labels_of(&st, &t.r, &issue).await?))
+    labels_after(&st, &caller, (owner, repo, index), LabelChange::Replace, o).await
 }
 
 #[utoipa::path(delete, path = "/repos/{owner}/{repo}/issues/{index}/labels", tag = "issue", operation_id = "issueClearLabels",
