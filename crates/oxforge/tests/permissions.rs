@@ -318,6 +318,26 @@ async fn every_caller_gets_what_the_table_says_everywhere() {
             "search count as {}",
             c.name
         );
+        // With keywords (every name has a `p`; "pri" and "pub" go through the trigram
+        // paths): the same set, the same count.
+        for q in ["p", "pri", "pub"] {
+            let r = s
+                .get(&format!("/api/v1/repos/search?q={q}&limit=50"), &c.api)
+                .await
+                .expect(200);
+            let want: BTreeSet<String> = visible
+                .iter()
+                .filter(|n| n.split('/').nth(1).is_some_and(|name| name.contains(q)))
+                .cloned()
+                .collect();
+            assert_eq!(names(&r.body["data"]), want, "search q={q} as {}", c.name);
+            assert_eq!(
+                r.total() as usize,
+                want.len(),
+                "search q={q} count as {}",
+                c.name
+            );
+        }
 
         // The caller's own list.
         let r = s.get("/api/v1/user/repos?limit=50", &c.api).await;

@@ -49,6 +49,31 @@ pub fn readable_repos(viewer: &Viewer) -> String {
     }
 }
 
+/// Joins the caller's reach as `x` (one row or none per repository), for
+/// `readable_repos_joined`. Empty when the rule needs no reach.
+pub fn reach_join(viewer: &Viewer) -> String {
+    match viewer.signed_in() {
+        Some(id) if !viewer.is_admin => {
+            format!(" LEFT JOIN repo_reach x ON x.user_id = {id} AND x.repo_id = r.id")
+        }
+        _ => String::new(),
+    }
+}
+
+/// `readable_repos` for a query that joined `reach_join`: a join probes the reach per
+/// row, where `EXISTS` under `OR` makes PostgreSQL hash the caller's whole reach (20,000
+/// rows for a member of 50 organisations) on every query. For small row sets (keyword
+/// matches); walks over many rows keep the `EXISTS` form.
+pub fn readable_repos_joined(viewer: &Viewer) -> String {
+    match viewer.signed_in() {
+        Some(_) if !viewer.is_admin => format!(
+            "((r.is_private = 0 AND {}) OR x.repo_id IS NOT NULL)",
+            visible_accounts(viewer, "o")
+        ),
+        _ => readable_repos(viewer),
+    }
+}
+
 /// Repositories `uid` owns or works on: their own, collaborations, team grants, and the
 /// public repositories of organisations they belong to (Gitea's `/user/repos`).
 pub fn related_repos(uid: i64) -> String {
