@@ -85,6 +85,19 @@ impl Store {
 
     /// Claims the oldest runnable job for `worker` until `lease_until`.
     pub async fn claim_job(&self, worker: &str, now: i64, lease_until: i64) -> Result<Option<Job>> {
+        // Idle polls stay reads: the writes below (which take SQLite's one write lock even
+        // when they change nothing) run only when a job is runnable or a lease ran out.
+        let pending = sqlx::query(
+            "SELECT 1 AS x FROM jobs WHERE (state = 0 AND run_after_unix <= $1) \
+             OR (state = 1 AND lease_until_unix < $1) LIMIT 1",
+        )
+        .bind(now)
+        .fetch_optional(self.reader())
+        .await
+        .map_err(internal)?;
+        if pending.is_none() {
+            return Ok(None);
+        }
         // Jobs whose worker vanished go back to the queue (unless one of their key waits).
         sqlx::query(
             "UPDATE jobs SET state = 0, worker = '' WHERE state = 1 AND lease_until_unix < $1 \
