@@ -3,6 +3,7 @@
 pub mod access;
 pub mod duration;
 pub mod error;
+pub mod events;
 pub mod issues;
 pub mod model;
 pub mod names;

@@ -92,6 +92,14 @@ impl Scopes {
         }
     }
 
+    /// Grants nothing: what a credential whose stored scopes cannot be read is worth.
+    pub fn none() -> Self {
+        Scopes {
+            public_only: true,
+            levels: [Level::None; 9],
+        }
+    }
+
     /// Parses what a client sent: a list whose items may themselves be comma-joined.
     /// An empty list means `all` (Gogs clients and the seed send no scopes at all).
     pub fn parse_request(items: &[String]) -> Result<Self> {
@@ -225,6 +233,15 @@ mod tests {
         assert!(e.message.ends_with("write:everything"));
         assert!(Scopes::parse_request(&["read".into()]).is_err());
         assert!(Scopes::parse_request(&["public-only".into()]).is_ok());
+    }
+
+    #[test]
+    fn none_allows_nothing() {
+        let s = Scopes::none();
+        for c in CATEGORIES {
+            assert!(s.require(&[c], Level::Read).is_err());
+        }
+        assert!(s.public_only);
     }
 
     #[test]

@@ -1,12 +1,15 @@
 //! Use cases over the store and git: each owns its invariants and the order of its steps.
 
 pub mod accounts;
+pub mod actor;
+pub mod events;
 pub mod git_access;
 pub mod hosts;
 pub mod issues;
 pub mod migrations;
 pub mod mirrors;
 pub mod orgs;
+pub mod repo_ctx;
 pub mod repos;
 mod secret;
 mod throttle;
@@ -16,6 +19,8 @@ use oxforge_git::RepoRoot;
 use oxforge_store::Store;
 use std::sync::Arc;
 use std::time::Duration;
+pub use actor::{Actor, AuthMethod};
+pub use repo_ctx::RepoCtx;
 use throttle::LoginThrottle;
 use tokio::sync::Semaphore;
 
@@ -131,6 +136,8 @@ pub struct Services {
     instance_id: String,
     /// Wakes this process's job workers when it queues work.
     job_signal: Arc<tokio::sync::Notify>,
+    /// Domain events: in-process subscribers and durable consumers.
+    events: Arc<events::EventBus>,
 }
 
 impl Services {
@@ -143,6 +150,7 @@ impl Services {
             login_throttle: Arc::new(LoginThrottle::default()),
             instance_id: format!("{:08x}", rand::random::<u32>()),
             job_signal: Arc::new(tokio::sync::Notify::new()),
+            events: Arc::new(events::EventBus::default()),
         }
     }
 }

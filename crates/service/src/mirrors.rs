@@ -151,7 +151,7 @@ impl Services {
 
     /// Starts the mirror scheduler and the job workers; they stop when `stop` turns true.
     pub fn start_background(&self, stop: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
-        let mut handles = Vec::new();
+        let mut handles = self.start_event_consumers(&stop);
         if self.settings.mirror.enabled {
             let svc = self.clone();
             let mut stop_rx = stop.clone();

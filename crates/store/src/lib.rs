@@ -4,6 +4,7 @@
 //! SQLite gets two pools: many readers, and one writer so that writes queue inside the
 //! process instead of failing with "database is locked".
 
+mod events;
 mod issues;
 pub mod jobs;
 mod migrate;
@@ -22,6 +23,7 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor};
 use std::time::Duration;
 
+pub use events::StoredEvent;
 pub use issues::{IssueFilter, IssueUpdate, LabelChange, MilestoneFilter, NewIssue};
 pub use jobs::{Job, JobRecord};
 pub use mirrors::Mirror;

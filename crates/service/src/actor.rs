@@ -1,0 +1,169 @@
+//! Who is acting, and how they proved it. Every front end (JSON API, smart HTTP, pages,
+//! SSH) turns its credentials into an `Actor` through the service, and hands it to the use
+//! cases, which decide permission for it. Only this crate constructs one.
+
+use crate::Services;
+use oxforge_core::access::Viewer;
+use oxforge_core::model::User;
+use oxforge_core::scope::{Category, Level, Scopes};
+use oxforge_core::{Error, Result};
+use std::sync::Arc;
+
+/// How the acting user authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthMethod {
+    /// The account's password (HTTP Basic).
+    Password,
+    /// A personal access token; `via_basic` when it came as a Basic credential.
+    AccessToken { via_basic: bool },
+    /// A signed-in web session.
+    Session,
+    /// An OAuth2 access token.
+    OAuth2,
+    /// A user's SSH key.
+    SshKey { key_id: i64 },
+    /// A repository's deploy key: reaches that repository only.
+    DeployKey {
+        key_id: i64,
+        repo_id: i64,
+        can_write: bool,
+    },
+}
+
+/// The caller of a use case: anonymous, or a user with the way they authenticated and
+/// the scopes their credential carries. After sudo, `user` is the impersonated account
+/// and `sudo_by` the administrator who asked.
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    user: Option<Arc<User>>,
+    method: Option<AuthMethod>,
+    scopes: Option<Scopes>,
+    sudo_by: Option<i64>,
+}
+
+impl Actor {
+    pub fn anonymous() -> Actor {
+        Actor::default()
+    }
+
+    pub(crate) fn new(user: User, method: AuthMethod, scopes: Option<Scopes>) -> Actor {
+        Actor {
+            user: Some(Arc::new(user)),
+            method: Some(method),
+            scopes,
+            sudo_by: None,
+        }
+    }
+
+    pub fn user(&self) -> Option<&User> {
+        self.user.as_deref()
+    }
+
+    pub fn user_id(&self) -> Option<i64> {
+        self.user.as_ref().map(|u| u.id)
+    }
+
+    pub fn method(&self) -> Option<AuthMethod> {
+        self.method
+    }
+
+    /// The credential's scopes; `None` for credentials that are not scope-limited
+    /// (password, session) and for anonymous callers.
+    pub fn scopes(&self) -> Option<Scopes> {
+        self.scopes
+    }
+
+    /// The administrator who acts as `user` through sudo.
+    pub fn sudo_by(&self) -> Option<i64> {
+        self.sudo_by
+    }
+
+    /// The credential came as HTTP Basic (password, or a token in its place).
+    pub fn via_basic(&self) -> bool {
+        matches!(
+            self.method,
+            Some(AuthMethod::Password) | Some(AuthMethod::AccessToken { via_basic: true })
+        )
+    }
+
+    /// A `public-only` token: acts as the user on public data only.
+    pub fn is_public_only(&self) -> bool {
+        self.scopes.is_some_and(|s| s.public_only)
+    }
+
+    /// The caller as the visibility rule sees them.
+    pub fn viewer(&self) -> Viewer {
+        Viewer::of(self.user(), self.is_public_only())
+    }
+
+    /// Gitea's `reqToken`: any signed-in caller.
+    pub fn require_user(&self) -> Result<&User> {
+        self.user()
+            .ok_or_else(|| Error::unauthorized("token is required"))
+    }
+
+    /// Gitea's `reqSiteAdmin`.
+    pub fn require_admin(&self) -> Result<&User> {
+        let u = self.require_user()?;
+        if !u.is_admin {
+            return Err(Error::forbidden("user should be the site admin"));
+        }
+        Ok(u)
+    }
+
+    /// The credential's scopes allow `level` on every one of `cats` (credentials without
+    /// scopes allow everything their user may do).
+    pub fn require_scope(&self, cats: &[Category], level: Level) -> Result<()> {
+        match self.scopes {
+            Some(s) => s.require(cats, level),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Services {
+    /// The actor a personal access token stands for, or `None` when it is no live token.
+    /// A stored scope that does not parse grants nothing (fail closed).
+    pub async fn actor_by_token(&self, raw: &str, via_basic: bool) -> Result<Option<Actor>> {
+        let Some((t, user)) = self.authenticate_token(raw).await? else {
+            return Ok(None);
+        };
+        let scopes = Scopes::parse(&t.scope).unwrap_or_else(|bad| {
+            tracing::warn!(token = t.id, scope = %bad, "stored token scope does not parse; it grants nothing");
+            Scopes::none()
+        });
+        Ok(Some(Actor::new(
+            user,
+            AuthMethod::AccessToken { via_basic },
+            Some(scopes),
+        )))
+    }
+
+    /// The actor for a login name (or e-mail) and password, or `None` when they do not
+    /// match.
+    pub async fn actor_by_password(&self, login: &str, password: &str) -> Result<Option<Actor>> {
+        Ok(self
+            .authenticate_password(login, password)
+            .await?
+            .map(|u| Actor::new(u, AuthMethod::Password, None)))
+    }
+
+    /// Sudo: an administrator acts as `target`. The credential (and its scopes) stays the
+    /// administrator's; only the account changes.
+    pub async fn sudo(&self, actor: Actor, target: &str) -> Result<Actor> {
+        let Some(admin) = actor.user().filter(|u| u.is_admin) else {
+            return Err(Error::forbidden("Only administrators allowed to sudo.").without_url());
+        };
+        let admin_id = admin.id;
+        let user = self
+            .store
+            .user_by_name(target)
+            .await?
+            .ok_or_else(Error::not_found)?;
+        Ok(Actor {
+            user: Some(Arc::new(user)),
+            sudo_by: Some(admin_id),
+            ..actor
+        })
+    }
+}
