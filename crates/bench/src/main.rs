@@ -214,9 +214,11 @@ async fn seed_orgs(svc: &oxforge_service::Services) {
             visibility: Some(if i % 3 == 0 { "private" } else { "public" }.into()),
             ..Default::default()
         };
-        let org = svc.create_org(&boss, &boss, opts).await.expect("org");
+        let actor = svc.local_actor(&boss.name).await.expect("actor");
+        let org = svc.create_org(&actor, &boss, opts).await.expect("org");
         let team = svc
             .create_team(
+                &actor,
                 &org,
                 oxforge_service::orgs::TeamOptions {
                     name: Some("devs".into()),

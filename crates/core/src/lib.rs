@@ -8,6 +8,7 @@ pub mod issues;
 pub mod model;
 pub mod names;
 pub mod paging;
+pub mod query;
 pub mod scope;
 pub mod time;
 

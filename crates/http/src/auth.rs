@@ -9,51 +9,21 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
-use oxforge_core::access::Viewer;
 use oxforge_core::model::User;
-use oxforge_core::scope::Scopes;
 use oxforge_core::Error;
-use std::sync::Arc;
+use oxforge_service::Actor;
 
 const QUERY_TOKEN_WARNING: &str = "token and access_token API authentication is deprecated and will be removed in gitea 1.23. Please use AuthorizationHeaderToken instead. Existing queries will continue to work but without authorization.";
 const BAD_CREDENTIALS: &str = "invalid username, password or token";
 
-/// The authenticated caller (after sudo), or anonymous.
+/// The actor of this request (after sudo), as the service established it.
 #[derive(Clone, Default)]
-pub struct Caller {
-    pub user: Option<Arc<User>>,
-    /// Set when a token authenticated the request: its scopes apply.
-    pub scopes: Option<Scopes>,
-    /// The credential arrived through HTTP Basic (password or token).
-    pub basic: bool,
-}
+pub struct Caller(pub Actor);
 
-impl Caller {
-    pub fn viewer(&self) -> Viewer {
-        Viewer::of(
-            self.user.as_deref(),
-            self.scopes.is_some_and(|s| s.public_only),
-        )
-    }
-
-    /// Gitea's `reqToken`: any signed-in caller.
-    pub fn require_user(&self) -> Result<&User, ApiError> {
-        self.user
-            .as_deref()
-            .ok_or_else(|| Error::unauthorized("token is required").into())
-    }
-
-    /// Gitea's `reqSiteAdmin`.
-    pub fn require_admin(&self) -> Result<&User, ApiError> {
-        let u = self.require_user()?;
-        if !u.is_admin {
-            return Err(Error::forbidden("user should be the site admin").into());
-        }
-        Ok(u)
-    }
-
-    pub fn is_public_only(&self) -> bool {
-        self.scopes.is_some_and(|s| s.public_only)
+impl std::ops::Deref for Caller {
+    type Target = Actor;
+    fn deref(&self) -> &Actor {
+        &self.0
     }
 }
 
@@ -103,10 +73,7 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
 }
 
 /// Resolves the credentials of one request. `Ok(None)` = anonymous.
-pub(crate) async fn resolve(
-    st: &AppState,
-    parts: &Parts,
-) -> Result<Option<(User, Option<Scopes>, bool)>, Error> {
+pub(crate) async fn resolve(st: &AppState, parts: &Parts) -> Result<Option<Actor>, Error> {
     let svc = &st.svc;
     let mut failed = false;
     let query = parts.uri.query();
@@ -118,11 +85,8 @@ pub(crate) async fn resolve(
         token = header_token(&parts.headers);
     }
     if let Some(raw) = token {
-        match svc.authenticate_token(&raw).await? {
-            Some((t, user)) => {
-                let scopes = Scopes::parse(&t.scope).unwrap_or_else(|_| Scopes::all());
-                return Ok(Some((user, Some(scopes), false)));
-            }
+        match svc.actor_by_token(&raw, false).await? {
+            Some(actor) => return Ok(Some(actor)),
             None => failed = true,
         }
     }
@@ -132,13 +96,12 @@ pub(crate) async fn resolve(
         } else {
             &pass
         };
-        if let Some((t, user)) = svc.authenticate_token(as_token).await? {
-            let scopes = Scopes::parse(&t.scope).unwrap_or_else(|_| Scopes::all());
-            return Ok(Some((user, Some(scopes), true)));
+        if let Some(actor) = svc.actor_by_token(as_token, true).await? {
+            return Ok(Some(actor));
         }
         if !pass.is_empty() {
-            if let Some(user) = svc.authenticate_password(&name, &pass).await? {
-                return Ok(Some((user, None, true)));
+            if let Some(actor) = svc.actor_by_password(&name, &pass).await? {
+                return Ok(Some(actor));
             }
         }
         failed = true;
@@ -167,29 +130,15 @@ pub(crate) fn check_account(st: &AppState, user: &User) -> Result<(), Error> {
     Ok(())
 }
 
-async fn apply_sudo(st: &AppState, parts: &Parts, caller: &mut Caller) -> Result<(), Error> {
-    let target = query_param(parts.uri.query(), "sudo").or_else(|| {
+fn sudo_target(parts: &Parts) -> Option<String> {
+    query_param(parts.uri.query(), "sudo").or_else(|| {
         parts
             .headers
             .get("sudo")
             .and_then(|v| v.to_str().ok())
             .filter(|v| !v.is_empty())
             .map(String::from)
-    });
-    let Some(target) = target else {
-        return Ok(());
-    };
-    if !caller.user.as_ref().is_some_and(|u| u.is_admin) {
-        return Err(Error::forbidden("Only administrators allowed to sudo.").without_url());
-    }
-    let user = st
-        .svc
-        .store
-        .user_by_name(&target)
-        .await?
-        .ok_or_else(Error::not_found)?;
-    caller.user = Some(Arc::new(user));
-    Ok(())
+    })
 }
 
 /// Middleware: authenticates, checks the account, applies sudo.
@@ -202,17 +151,17 @@ pub async fn authenticate(State(st): State<AppState>, req: Request, next: Next) 
         })
     };
     let result = async {
-        let mut caller = Caller::default();
-        if let Some((user, scopes, basic)) = resolve(&st, &parts).await? {
-            check_account(&st, &user)?;
-            caller = Caller {
-                user: Some(Arc::new(user)),
-                scopes,
-                basic,
-            };
+        let mut actor = Actor::anonymous();
+        if let Some(a) = resolve(&st, &parts).await? {
+            if let Some(user) = a.user() {
+                check_account(&st, user)?;
+            }
+            actor = a;
         }
-        apply_sudo(&st, &parts, &mut caller).await?;
-        Ok::<_, Error>(caller)
+        if let Some(target) = sudo_target(&parts) {
+            actor = st.svc.sudo(actor, &target).await?;
+        }
+        Ok::<_, Error>(Caller(actor))
     }
     .await;
     let mut res = match result {

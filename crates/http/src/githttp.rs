@@ -62,6 +62,11 @@ fn git_error(e: Error) -> Response {
             res
         }
         ErrorKind::NotFound => plain(StatusCode::NOT_FOUND, "Repository not found"),
+        // The one archived-repository rule, in the words git users know from Gitea.
+        ErrorKind::Locked => plain(
+            StatusCode::FORBIDDEN,
+            "This repo is archived. You can view files and clone it, but cannot push or open issues/pull-requests.",
+        ),
         ErrorKind::Internal => {
             tracing::error!(error = %e.message, "git transport failed");
             plain(StatusCode::INTERNAL_SERVER_ERROR, "internal server error")
@@ -106,15 +111,12 @@ async fn target(
         }
         Err(e) => return Err(e),
     };
-    if let Some((user, _, _)) = &who {
+    if let Some(user) = who.as_ref().and_then(|a| a.user()) {
         check_account(st, user).map_err(|_| Error::forbidden("Your account is disabled."))?;
     }
-    let (user, scopes) = match &who {
-        Some((u, s, _)) => (Some(u), s.as_ref()),
-        None => (None, None),
-    };
+    let actor = who.unwrap_or_default();
     st.svc
-        .git_target(user, scopes, owner, repo, service.is_push())
+        .git_target(&actor, owner, repo, service.is_push())
         .await
 }
 

@@ -15,7 +15,7 @@ pub async fn require_scopes(
     req: Request,
     next: Next,
 ) -> Response {
-    if let Some(scopes) = req.extensions().get::<Caller>().and_then(|c| c.scopes) {
+    if let Some(scopes) = req.extensions().get::<Caller>().and_then(|c| c.scopes()) {
         let level = match *req.method() {
             Method::POST | Method::PUT | Method::PATCH | Method::DELETE => Level::Write,
             _ => Level::Read,

@@ -1,5 +1,6 @@
 //! Accounts: creation, password checks, admin edits, deletion.
 
+use crate::actor::Actor;
 use crate::Services;
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
@@ -195,7 +196,7 @@ impl Services {
     }
 
     /// Deletes a user. With `purge` their repositories go too; without, owning any is refused.
-    pub async fn delete_user(&self, user: &User, purge: bool) -> Result<()> {
+    pub async fn delete_user(&self, actor: &Actor, user: &User, purge: bool) -> Result<()> {
         // An organisation must keep an owner.
         if !self.store.orgs_solely_owned_by(user.id).await?.is_empty() {
             return Err(Error::validation(format!(
@@ -211,7 +212,7 @@ impl Services {
             )));
         }
         for r in repos {
-            self.delete_repo(&r).await?;
+            self.remove_repo(actor, &r).await?;
         }
         self.store.delete_user(user.id).await
     }

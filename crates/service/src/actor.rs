@@ -22,6 +22,8 @@ pub enum AuthMethod {
     OAuth2,
     /// A user's SSH key.
     SshKey { key_id: i64 },
+    /// A process on the server itself acting for an account (the command line, seeding).
+    Local,
     /// A repository's deploy key: reaches that repository only.
     DeployKey {
         key_id: i64,
@@ -146,6 +148,13 @@ impl Services {
             .authenticate_password(login, password)
             .await?
             .map(|u| Actor::new(u, AuthMethod::Password, None)))
+    }
+
+    /// The command line's door: acts as the named account, unscoped. Only code running on
+    /// the server itself (the CLI, benchmarks) has this door.
+    pub async fn local_actor(&self, name: &str) -> Result<Actor> {
+        let user = self.account(name).await?;
+        Ok(Actor::new(user, AuthMethod::Local, None))
     }
 
     /// Sudo: an administrator acts as `target`. The credential (and its scopes) stays the

@@ -131,9 +131,8 @@ impl Services {
         let rows = self.store.events_after(after_id, limit).await?;
         rows.into_iter()
             .map(|r| {
-                let event: Event = serde_json::from_str(&r.payload).map_err(|e| {
-                    Error::internal(format!("event {} does not decode: {e}", r.id))
-                })?;
+                let event: Event = serde_json::from_str(&r.payload)
+                    .map_err(|e| Error::internal(format!("event {} does not decode: {e}", r.id)))?;
                 Ok(EventRecord {
                     id: r.id,
                     actor_id: (r.actor_id != 0).then_some(r.actor_id),
@@ -146,7 +145,10 @@ impl Services {
     }
 
     /// One task per durable consumer, until `stop` turns true.
-    pub(crate) fn start_event_consumers(&self, stop: &watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
+    pub(crate) fn start_event_consumers(
+        &self,
+        stop: &watch::Receiver<bool>,
+    ) -> Vec<JoinHandle<()>> {
         let consumers = match self.events.consumers.lock() {
             Ok(list) => list.clone(),
             Err(_) => return Vec::new(),

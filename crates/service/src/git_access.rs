@@ -1,12 +1,15 @@
 //! Who may fetch from or push to a repository over git's HTTP transport, and keeping the
 //! repository's API view current after a push.
 
+use crate::actor::Actor;
+use crate::repo_ctx::RepoCtx;
 use crate::repos::CreateRepo;
 use crate::Services;
 use oxforge_core::access::{AccessMode, Viewer};
-use oxforge_core::model::{RepoWithOwner, User};
+use oxforge_core::model::RepoWithOwner;
 use oxforge_core::names::validate_repo_name;
-use oxforge_core::scope::{Category, Level, Scopes};
+use oxforge_core::scope::{Category, Level};
+
 use oxforge_core::{Error, ErrorKind, Result};
 use std::path::PathBuf;
 
@@ -34,12 +37,14 @@ impl Services {
     /// or hidden from a signed-in caller, `Forbidden` for refused pushes and scopes.
     pub async fn git_target(
         &self,
-        user: Option<&User>,
-        scopes: Option<&Scopes>,
+        actor: &Actor,
         owner: &str,
         name: &str,
         push: bool,
     ) -> Result<GitTarget> {
+        let user = actor.user();
+        let scopes = actor.scopes();
+        let scopes = scopes.as_ref();
         let hidden = || {
             if user.is_none() {
                 Error::unauthorized("Unauthorized")
@@ -52,7 +57,7 @@ impl Services {
         }
         let Some(r) = self.store.repo_by_name(owner, name).await? else {
             return self
-                .push_create(user, scopes, owner, name, push)
+                .push_create(actor, owner, name, push)
                 .await
                 .map_err(|e| {
                     if e.is(ErrorKind::NotFound) {
@@ -81,11 +86,7 @@ impl Services {
             if r.repo.is_mirror {
                 return Err(Error::forbidden("mirror repository is read-only"));
             }
-            if r.repo.is_archived {
-                return Err(Error::forbidden(
-                    "This repo is archived. You can view files and clone it, but cannot push or open issues/pull-requests.",
-                ));
-            }
+            RepoCtx::trusted(r.clone(), mode).require_writable()?;
             if mode < AccessMode::Write {
                 return Err(Error::forbidden(
                     "You do not have permission to push to this repository.",
@@ -104,13 +105,12 @@ impl Services {
     /// repository under the pusher's own name creates it.
     async fn push_create(
         &self,
-        user: Option<&User>,
-        scopes: Option<&Scopes>,
+        actor: &Actor,
         owner: &str,
         name: &str,
         push: bool,
     ) -> Result<GitTarget> {
-        let Some(user) = user else {
+        let Some(user) = actor.user() else {
             return Err(Error::not_found());
         };
         if !push || !user.name.eq_ignore_ascii_case(owner) {
@@ -119,22 +119,20 @@ impl Services {
         if !self.settings.enable_push_create_user {
             return Err(Error::forbidden("Push to create is not enabled for users."));
         }
-        if let Some(s) = scopes {
-            s.require(&[Category::Repository], Level::Write)?;
-        }
+        actor.require_scope(&[Category::Repository], Level::Write)?;
         let created = self
             .create_repo(
+                actor,
                 user,
-                user,
-                CreateRepo {
+                Ok(CreateRepo {
                     name: name.to_string(),
                     private: self.settings.default_push_create_private,
                     ..Default::default()
-                },
+                }),
             )
             .await;
         let repo = match created {
-            Ok(r) => r,
+            Ok(ctx) => ctx.into_repo(),
             // Another push created it a moment ago.
             Err(e) if e.is(ErrorKind::Conflict) => self
                 .store

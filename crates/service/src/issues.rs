@@ -7,32 +7,104 @@
 //! dropped for others when creating); the poster or a writer may edit an issue or a
 //! comment.
 
+use crate::actor::Actor;
+use crate::repo_ctx::RepoCtx;
 use crate::Services;
 use oxforge_core::access::{AccessMode, Viewer};
-use oxforge_core::issues::{
-    check_body, clean_title, mentions, normalize_color, Comment, Issue, Label, Milestone,
-};
+use oxforge_core::events::Event;
+use oxforge_core::issues::{check_body, clean_title, mentions, Issue, Label, Milestone};
 use oxforge_core::model::{RepoWithOwner, User};
+use oxforge_core::paging::Paging;
+use oxforge_core::query::IssueFilter;
 use oxforge_core::{Error, ErrorKind, Result};
-use oxforge_store::{IssueUpdate, LabelChange, NewIssue};
+use oxforge_store::{IssueUpdate, NewIssue};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// At most this many `@`-mentions of one text are resolved (each costs a lookup).
 const MAX_MENTIONS: usize = 50;
 
-/// The caller's standing on a repository's issues.
-#[derive(Debug, Clone, Copy)]
-pub struct IssueAccess {
-    pub mode: AccessMode,
+/// A repository whose issue tracker the actor may read, with their standing on it. Only
+/// the service constructs one.
+#[derive(Debug, Clone)]
+pub struct Tracker {
+    ctx: RepoCtx,
 }
 
-impl IssueAccess {
-    pub fn can_write(self) -> bool {
-        self.mode >= AccessMode::Write
+impl Tracker {
+    pub fn repo(&self) -> &RepoWithOwner {
+        self.ctx.repo()
+    }
+    pub(crate) fn id(&self) -> i64 {
+        self.ctx.id()
+    }
+    pub(crate) fn can_write(&self) -> bool {
+        self.ctx.mode() >= AccessMode::Write
     }
     /// The poster of `poster_id` or a writer.
-    pub fn can_edit(self, doer: &User, poster_id: Option<i64>) -> bool {
+    pub(crate) fn can_edit(&self, doer: &User, poster_id: Option<i64>) -> bool {
         self.can_write() || poster_id == Some(doer.id)
     }
+    /// Every change to the tracker: the repository takes writes, and the actor is signed in.
+    pub(crate) fn writer<'a>(&self, actor: &'a Actor) -> Result<&'a User> {
+        let me = actor.require_user()?;
+        self.ctx.require_writable()?;
+        Ok(me)
+    }
+    pub(crate) fn require_writer(&self) -> Result<()> {
+        if self.can_write() {
+            Ok(())
+        } else {
+            Err(Error::forbidden("user should have write access to issues"))
+        }
+    }
+}
+
+/// An issue with what its answers show: repository, poster, labels, milestone, assignees.
+#[derive(Debug, Clone)]
+pub struct IssueView {
+    pub issue: Issue,
+    pub repo: Arc<RepoWithOwner>,
+    pub poster: Option<User>,
+    pub labels: Vec<Label>,
+    pub milestone: Option<Milestone>,
+    pub assignees: Vec<User>,
+}
+
+/// Filters of one repository's issue list, as the client names them.
+#[derive(Debug, Clone, Default)]
+pub struct IssueQuery {
+    pub closed: Option<bool>,
+    /// Label names; unknown ones are discarded, as Gitea documents and does.
+    pub labels: Vec<String>,
+    /// Milestone names or ids.
+    pub milestones: Vec<String>,
+    pub keyword: Option<String>,
+    pub created_by: Option<String>,
+    pub assigned_to: Option<String>,
+    pub mentioned: Option<String>,
+    pub updated_after: Option<i64>,
+    pub updated_before: Option<i64>,
+    pub pulls_only: bool,
+}
+
+/// Filters of `/repos/issues/search`.
+#[derive(Debug, Clone, Default)]
+pub struct IssueSearch {
+    pub closed: Option<bool>,
+    pub labels: Vec<String>,
+    pub milestones: Vec<String>,
+    pub keyword: Option<String>,
+    pub updated_after: Option<i64>,
+    pub updated_before: Option<i64>,
+    pub pulls_only: bool,
+    pub priority_repo_id: Option<i64>,
+    /// Only issues assigned to, created by, or mentioning the actor.
+    pub assigned: bool,
+    pub created: bool,
+    pub mentioned: bool,
+    pub owner: Option<String>,
+    pub team: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -78,20 +150,12 @@ pub struct MilestoneOptions {
     pub due_unix: Option<i64>,
 }
 
-fn forbidden() -> Error {
+pub(crate) fn forbidden() -> Error {
     Error::forbidden("user should be the poster or have write access to issues")
 }
 
-fn require_writer(a: IssueAccess) -> Result<()> {
-    if a.can_write() {
-        Ok(())
-    } else {
-        Err(Error::forbidden("user should have write access to issues"))
-    }
-}
-
 /// `open` → false, `closed` → true, anything else refused as Gitea does (412).
-fn parse_state(s: &str) -> Result<bool> {
+pub(crate) fn parse_state(s: &str) -> Result<bool> {
     match s {
         "open" => Ok(false),
         "closed" => Ok(true),
@@ -103,26 +167,27 @@ fn parse_state(s: &str) -> Result<bool> {
 }
 
 impl Services {
-    /// The repository's issues may be read by `viewer` (tracker enabled; `mode` is the
-    /// caller's access, already at least read); 404 otherwise, as for a missing repository.
-    pub fn issue_access(&self, r: &RepoWithOwner, mode: AccessMode) -> Result<IssueAccess> {
-        let s = &r.repo.settings;
-        if mode == AccessMode::None || !s.has_issues || !s.external_tracker_url.is_empty() {
+    /// The issue tracker of `owner/name` as the actor may read it: the repository is
+    /// visible and its tracker enabled; 404 otherwise, as for a missing repository.
+    pub async fn tracker(&self, actor: &Actor, owner: &str, name: &str) -> Result<Tracker> {
+        let ctx = self.repo_ctx(actor, owner, name).await?;
+        let s = &ctx.repo().repo.settings;
+        if !s.has_issues || !s.external_tracker_url.is_empty() {
             return Err(Error::not_found());
         }
-        Ok(IssueAccess { mode })
+        Ok(Tracker { ctx })
     }
 
     /// An issue by number, 404 when absent.
-    pub async fn issue(&self, r: &RepoWithOwner, number: i64) -> Result<Issue> {
+    pub async fn issue(&self, t: &Tracker, number: i64) -> Result<Issue> {
         self.store
-            .issue_by_number(r.repo.id, number)
+            .issue_by_number(t.id(), number)
             .await?
             .ok_or_else(Error::not_found)
     }
 
     /// The repository's labels among `ids`; 422 names the first unknown one.
-    async fn repo_labels(&self, r: &RepoWithOwner, ids: &[i64]) -> Result<Vec<i64>> {
+    pub(crate) async fn repo_labels(&self, r: &RepoWithOwner, ids: &[i64]) -> Result<Vec<i64>> {
         let mut ids = ids.to_vec();
         ids.sort_unstable();
         ids.dedup();
@@ -172,7 +237,7 @@ impl Services {
 
     /// The existing users `@`-mentioned in `text` who can read the repository (a mention
     /// must not reveal a private issue to someone outside it).
-    async fn mentioned(&self, r: &RepoWithOwner, text: &str) -> Result<Vec<i64>> {
+    pub(crate) async fn mentioned(&self, r: &RepoWithOwner, text: &str) -> Result<Vec<i64>> {
         let mut ids = Vec::new();
         for name in mentions(text).into_iter().take(MAX_MENTIONS) {
             if let Some(u) = self.store.user_by_name(&name).await? {
@@ -186,13 +251,9 @@ impl Services {
         Ok(ids)
     }
 
-    pub async fn create_issue(
-        &self,
-        doer: &User,
-        r: &RepoWithOwner,
-        a: IssueAccess,
-        c: CreateIssue,
-    ) -> Result<Issue> {
+    pub async fn create_issue(&self, actor: &Actor, t: &Tracker, c: CreateIssue) -> Result<Issue> {
+        let doer = t.writer(actor)?;
+        let r = t.repo();
         let title = clean_title(&c.title)?;
         check_body(&c.body)?;
         let mut n = NewIssue {
@@ -204,7 +265,7 @@ impl Services {
             closed: c.closed,
             ..Default::default()
         };
-        if a.can_write() {
+        if t.can_write() {
             n.label_ids = self.repo_labels(r, &c.labels).await?;
             if let Some(id) = c.milestone.filter(|id| *id > 0) {
                 n.milestone_id = Some(self.repo_milestone(r, id).await?);
@@ -215,18 +276,23 @@ impl Services {
         n.mentioned_ids = self
             .mentioned(r, &format!("{}\n{}", n.title, n.body))
             .await?;
-        self.store.create_issue(&n).await
+        let issue = self.store.create_issue(&n).await?;
+        let (issue_id, number) = (issue.id, issue.number);
+        self.emit(actor, Some(t.id()), Event::IssueOpened { issue_id, number })
+            .await;
+        Ok(issue)
     }
 
     pub async fn edit_issue(
         &self,
-        doer: &User,
-        r: &RepoWithOwner,
-        a: IssueAccess,
+        actor: &Actor,
+        t: &Tracker,
         issue: &Issue,
         e: EditIssue,
     ) -> Result<Issue> {
-        if !a.can_edit(doer, issue.poster_id) {
+        let doer = t.writer(actor)?;
+        let r = t.repo();
+        if !t.can_edit(doer, issue.poster_id) {
             return Err(forbidden());
         }
         let mut up = IssueUpdate::default();
@@ -242,7 +308,7 @@ impl Services {
         if let Some(s) = e.state.as_deref() {
             up.closed = Some(parse_state(s)?);
         }
-        if a.can_write() {
+        if t.can_write() {
             if let Some(m) = e.milestone {
                 up.milestone_id = Some(match m {
                     0 => None,
@@ -260,226 +326,212 @@ impl Services {
             up.body.as_deref().unwrap_or("")
         );
         up.mentioned_ids = self.mentioned(r, &text).await?;
-        self.store.update_issue(issue, &up).await
+        let after = self.store.update_issue(issue, &up).await?;
+        for event in issue_changes(issue, &after, &up) {
+            self.emit(actor, Some(t.id()), event).await;
+        }
+        Ok(after)
     }
 
     /// Deletes an issue with its comments (repository admins only, as Gitea).
-    pub async fn delete_issue(&self, a: IssueAccess, issue: &Issue) -> Result<()> {
-        if a.mode < AccessMode::Admin {
+    pub async fn delete_issue(&self, actor: &Actor, t: &Tracker, issue: &Issue) -> Result<()> {
+        t.writer(actor)?;
+        if t.ctx.mode() < AccessMode::Admin {
             return Err(Error::forbidden("user should be a repository admin"));
         }
-        self.store.delete_issue(issue).await
+        self.store.delete_issue(issue).await?;
+        let (issue_id, number) = (issue.id, issue.number);
+        self.emit(
+            actor,
+            Some(t.id()),
+            Event::IssueDeleted { issue_id, number },
+        )
+        .await;
+        Ok(())
     }
 
-    /// Adds, replaces or removes an issue's labels (writers only; 422 for labels of
-    /// other repositories).
-    pub async fn change_issue_labels(
+    /// Issues with what their answers show, loaded once for the page.
+    async fn issue_views(
         &self,
-        r: &RepoWithOwner,
-        a: IssueAccess,
-        issue: &Issue,
-        change: LabelChange,
-        ids: &[i64],
-    ) -> Result<()> {
-        require_writer(a)?;
-        let ids = self.repo_labels(r, ids).await?;
-        self.store.change_issue_labels(issue, change, &ids).await
+        repos: &HashMap<i64, Arc<RepoWithOwner>>,
+        issues: Vec<Issue>,
+    ) -> Result<Vec<IssueView>> {
+        let ids: Vec<i64> = issues.iter().map(|i| i.id).collect();
+        let mut posters: Vec<i64> = issues.iter().filter_map(|i| i.poster_id).collect();
+        posters.sort_unstable();
+        posters.dedup();
+        let mut milestone_ids: Vec<i64> = issues.iter().filter_map(|i| i.milestone_id).collect();
+        milestone_ids.sort_unstable();
+        milestone_ids.dedup();
+        let users = self.store.users_by_ids(&posters).await?;
+        let mut labels = self.store.labels_of_issues(&ids).await?;
+        let mut assignees = self.store.assignees_of_issues(&ids).await?;
+        let milestones = self.store.milestones_by_ids(&milestone_ids).await?;
+        Ok(issues
+            .into_iter()
+            .filter_map(|i| {
+                let repo = repos.get(&i.repo_id)?.clone();
+                Some(IssueView {
+                    poster: i.poster_id.and_then(|p| users.get(&p).cloned()),
+                    labels: labels.remove(&i.id).unwrap_or_default(),
+                    milestone: i.milestone_id.and_then(|m| milestones.get(&m).cloned()),
+                    assignees: assignees.remove(&i.id).unwrap_or_default(),
+                    repo,
+                    issue: i,
+                })
+            })
+            .collect())
     }
 
-    pub async fn create_comment(
-        &self,
-        doer: &User,
-        r: &RepoWithOwner,
-        a: IssueAccess,
-        issue: &Issue,
-        body: &str,
-    ) -> Result<Comment> {
-        if issue.is_locked && !a.can_write() {
-            return Err(Error::forbidden("the issue is locked"));
-        }
-        let body = comment_body(body)?;
-        let mentioned = self.mentioned(r, body).await?;
-        self.store
-            .create_comment(issue, doer.id, body, &mentioned)
-            .await
-    }
-
-    pub async fn edit_comment(
-        &self,
-        doer: &User,
-        r: &RepoWithOwner,
-        a: IssueAccess,
-        c: &Comment,
-        body: &str,
-    ) -> Result<Comment> {
-        if !a.can_edit(doer, c.poster_id) {
-            return Err(forbidden());
-        }
-        let body = comment_body(body)?;
-        let mentioned = self.mentioned(r, body).await?;
-        self.store.update_comment(c, body, &mentioned).await?;
-        self.store
-            .comment(c.repo_id, c.id)
+    /// One issue as its answers show it.
+    pub async fn issue_view(&self, t: &Tracker, issue: Issue) -> Result<IssueView> {
+        let repos = HashMap::from([(t.id(), Arc::new(t.repo().clone()))]);
+        self.issue_views(&repos, vec![issue])
             .await?
-            .ok_or_else(Error::not_found)
+            .pop()
+            .ok_or_else(|| Error::internal("issue without its repository"))
     }
 
-    pub async fn delete_comment(&self, doer: &User, a: IssueAccess, c: &Comment) -> Result<()> {
-        if !a.can_edit(doer, c.poster_id) {
-            return Err(forbidden());
+    /// A user named in a filter; unknown names are 404, as Gitea.
+    async fn filter_user(&self, name: Option<&str>) -> Result<Option<i64>> {
+        match name.filter(|v| !v.is_empty()) {
+            None => Ok(None),
+            Some(name) => match self.store.user_by_name(name).await? {
+                Some(u) => Ok(Some(u.id)),
+                None => Err(Error::not_found_msg(format!(
+                    "user does not exist [name: {name}]"
+                ))),
+            },
         }
-        self.store.delete_comment(c).await
     }
 
-    pub async fn create_label(
+    /// One repository's issues, newest first.
+    pub async fn list_issues(
         &self,
-        r: &RepoWithOwner,
-        a: IssueAccess,
-        o: LabelOptions,
-    ) -> Result<Label> {
-        require_writer(a)?;
-        let mut l = Label {
-            id: 0,
-            repo_id: r.repo.id,
-            name: String::new(),
-            color: String::new(),
-            description: String::new(),
-            exclusive: false,
-            archived_unix: 0,
+        t: &Tracker,
+        q: IssueQuery,
+        paging: Paging,
+    ) -> Result<(Vec<IssueView>, i64)> {
+        let rid = t.id();
+        let label_ids = self
+            .store
+            .labels_by_names(rid, &q.labels)
+            .await?
+            .iter()
+            .map(|l| l.id)
+            .collect();
+        let mut milestone_ids = Vec::new();
+        for part in &q.milestones {
+            let by_name = self.store.milestone_by_name(rid, part).await?;
+            let found = match (by_name, part.parse::<i64>()) {
+                (Some(m), _) => Some(m),
+                (None, Ok(id)) => self.store.milestone(rid, id).await?,
+                (None, Err(_)) => None,
+            };
+            milestone_ids.extend(found.map(|m| m.id));
+        }
+        let f = IssueFilter {
+            repo_id: Some(rid),
+            closed: q.closed,
+            label_ids,
+            milestone_ids,
+            keyword: q.keyword,
+            poster_id: self.filter_user(q.created_by.as_deref()).await?,
+            assignee_id: self.filter_user(q.assigned_to.as_deref()).await?,
+            mentioned_id: self.filter_user(q.mentioned.as_deref()).await?,
+            updated_after: q.updated_after,
+            updated_before: q.updated_before,
+            pulls_only: q.pulls_only,
+            ..Default::default()
         };
-        if o.color.is_none() {
-            return Err(Error::validation("Color is required"));
-        }
-        apply_label(&mut l, o)?;
-        self.store.create_label(r.repo.id, &l).await
+        let (issues, total) = self.store.list_issues(&f, Some(paging)).await?;
+        let repos = HashMap::from([(rid, Arc::new(t.repo().clone()))]);
+        Ok((self.issue_views(&repos, issues).await?, total))
     }
 
-    pub async fn edit_label(&self, a: IssueAccess, mut l: Label, o: LabelOptions) -> Result<Label> {
-        require_writer(a)?;
-        apply_label(&mut l, o)?;
-        self.store.update_label(&l).await?;
-        self.store
-            .label(l.repo_id, l.id)
-            .await?
-            .ok_or_else(Error::not_found)
-    }
-
-    pub async fn delete_label(&self, a: IssueAccess, l: &Label) -> Result<()> {
-        require_writer(a)?;
-        self.store.delete_label(l.id).await
-    }
-
-    pub async fn create_milestone(
+    /// Issues of every repository the actor may read whose tracker is on, newest first.
+    pub async fn search_issues(
         &self,
-        r: &RepoWithOwner,
-        a: IssueAccess,
-        o: MilestoneOptions,
-    ) -> Result<Milestone> {
-        require_writer(a)?;
-        let mut m = Milestone {
-            id: 0,
-            repo_id: r.repo.id,
-            name: String::new(),
-            description: String::new(),
-            is_closed: false,
-            num_issues: 0,
-            num_closed_issues: 0,
-            deadline_unix: 0,
-            closed_unix: 0,
-            created_unix: 0,
-            updated_unix: 0,
+        actor: &Actor,
+        q: IssueSearch,
+        paging: Paging,
+    ) -> Result<(Vec<IssueView>, i64)> {
+        let viewer = actor.viewer();
+        let lower = |v: Vec<String>| v.iter().map(|n| n.to_lowercase()).collect();
+        let mut f = IssueFilter {
+            viewer: Some(viewer),
+            closed: q.closed,
+            label_names: lower(q.labels),
+            milestone_names: lower(q.milestones),
+            keyword: q.keyword,
+            updated_after: q.updated_after,
+            updated_before: q.updated_before,
+            pulls_only: q.pulls_only,
+            priority_repo_id: q.priority_repo_id,
+            ..Default::default()
         };
-        apply_milestone(&mut m, o)?;
-        self.store.create_milestone(r.repo.id, &m).await
-    }
-
-    pub async fn edit_milestone(
-        &self,
-        a: IssueAccess,
-        mut m: Milestone,
-        o: MilestoneOptions,
-    ) -> Result<Milestone> {
-        require_writer(a)?;
-        apply_milestone(&mut m, o)?;
-        self.store.update_milestone(&m).await?;
-        self.store
-            .milestone(m.repo_id, m.id)
+        if let Some(me) = viewer.signed_in() {
+            f.assignee_id = q.assigned.then_some(me);
+            f.poster_id = q.created.then_some(me);
+            f.mentioned_id = q.mentioned.then_some(me);
+        }
+        if let Some(name) = q.owner.filter(|v| !v.is_empty()) {
+            let owner = self
+                .store
+                .user_by_name(&name)
+                .await?
+                .ok_or_else(|| Error::bad_request("Owner not found"))?;
+            if let Some(team) = q.team.filter(|v| !v.is_empty()) {
+                if !owner.is_org() {
+                    return Err(Error::bad_request(
+                        "Owner organisation is required for filtering on team",
+                    ));
+                }
+                let (teams, _) = self.store.teams_of_org(owner.id, None, None).await?;
+                let t = teams
+                    .iter()
+                    .find(|t| t.name.eq_ignore_ascii_case(&team))
+                    .ok_or_else(|| Error::bad_request("Team not found"))?;
+                f.team_id = Some(t.id);
+            }
+            f.owner_id = Some(owner.id);
+        }
+        let (issues, total) = self.store.list_issues(&f, Some(paging)).await?;
+        let mut repo_ids: Vec<i64> = issues.iter().map(|i| i.repo_id).collect();
+        repo_ids.sort_unstable();
+        repo_ids.dedup();
+        let repos = self
+            .store
+            .repos_by_ids(&repo_ids)
             .await?
-            .ok_or_else(Error::not_found)
-    }
-
-    pub async fn delete_milestone(&self, a: IssueAccess, m: &Milestone) -> Result<()> {
-        require_writer(a)?;
-        self.store.delete_milestone(m.id).await
+            .into_iter()
+            .map(|r| (r.repo.id, Arc::new(r)))
+            .collect();
+        Ok((self.issue_views(&repos, issues).await?, total))
     }
 }
 
-/// A comment body: required, size-limited, stored verbatim.
-fn comment_body(body: &str) -> Result<&str> {
-    if body.trim().is_empty() {
-        return Err(Error::validation("Body cannot be empty"));
+/// The events an edit of `before` into `after` amounts to.
+fn issue_changes(before: &Issue, after: &Issue, up: &IssueUpdate) -> Vec<Event> {
+    let (issue_id, number) = (after.id, after.number);
+    let mut out = Vec::new();
+    if before.title != after.title || before.body != after.body || before.r#ref != after.r#ref {
+        out.push(Event::IssueEdited { issue_id, number });
     }
-    check_body(body)?;
-    Ok(body)
-}
-
-fn apply_label(l: &mut Label, o: LabelOptions) -> Result<()> {
-    if let Some(name) = o.name {
-        let name = name.trim().to_string();
-        if name.is_empty() {
-            return Err(Error::validation("Name cannot be empty"));
-        }
-        if name.chars().count() > 50 {
-            return Err(Error::validation(
-                "Name cannot be longer than 50 characters",
-            ));
-        }
-        l.name = name;
+    match (before.is_closed, after.is_closed) {
+        (false, true) => out.push(Event::IssueClosed { issue_id, number }),
+        (true, false) => out.push(Event::IssueReopened { issue_id, number }),
+        _ => {}
     }
-    if l.name.is_empty() {
-        return Err(Error::validation("Name cannot be empty"));
+    if before.milestone_id != after.milestone_id {
+        out.push(Event::IssueMilestoneChanged {
+            issue_id,
+            number,
+            milestone_id: after.milestone_id,
+        });
     }
-    if let Some(c) = o.color {
-        l.color = normalize_color(&c)?;
+    if up.assignee_ids.is_some() {
+        out.push(Event::IssueAssigneesChanged { issue_id, number });
     }
-    if let Some(d) = o.description {
-        check_body(&d)?;
-        l.description = d;
-    }
-    if let Some(e) = o.exclusive {
-        l.exclusive = e;
-    }
-    if let Some(a) = o.is_archived {
-        l.archived_unix = match (a, l.archived_unix) {
-            (true, 0) => oxforge_core::time::now(),
-            (true, t) => t,
-            (false, _) => 0,
-        };
-    }
-    Ok(())
-}
-
-fn apply_milestone(m: &mut Milestone, o: MilestoneOptions) -> Result<()> {
-    if let Some(t) = o.title {
-        m.name = t.trim().to_string();
-    }
-    if m.name.is_empty() {
-        return Err(Error::validation("Title cannot be empty"));
-    }
-    if let Some(d) = o.description {
-        check_body(&d)?;
-        m.description = d;
-    }
-    if let Some(s) = o.state.as_deref() {
-        let closed = parse_state(s)
-            .map_err(|_| Error::validation(format!("unknown milestone state: {s}")))?;
-        if closed != m.is_closed {
-            m.is_closed = closed;
-            m.closed_unix = if closed { oxforge_core::time::now() } else { 0 };
-        }
-    }
-    if let Some(d) = o.due_unix {
-        m.deadline_unix = d;
-    }
-    Ok(())
+    out
 }

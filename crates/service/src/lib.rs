@@ -2,25 +2,32 @@
 
 pub mod accounts;
 pub mod actor;
+pub mod collaborators;
 pub mod events;
+pub mod follows;
 pub mod git_access;
 pub mod hosts;
+pub mod issue_comments;
+pub mod issue_labels;
 pub mod issues;
 pub mod migrations;
 pub mod mirrors;
+pub mod org_members;
 pub mod orgs;
 pub mod repo_ctx;
 pub mod repos;
 mod secret;
+pub mod teams;
 mod throttle;
 pub mod tokens;
+pub mod users;
 
+pub use actor::{Actor, AuthMethod};
 use oxforge_git::RepoRoot;
 use oxforge_store::Store;
+pub use repo_ctx::RepoCtx;
 use std::sync::Arc;
 use std::time::Duration;
-pub use actor::{Actor, AuthMethod};
-pub use repo_ctx::RepoCtx;
 use throttle::LoginThrottle;
 use tokio::sync::Semaphore;
 

@@ -2,10 +2,14 @@
 //! mirror. The source address is checked where git will actually connect (resolved once,
 //! pinned, no redirects), and a failure leaves no row and no directory behind.
 
+use crate::actor::Actor;
 use crate::hosts::HostPolicy;
+use crate::repo_ctx::RepoCtx;
 use crate::Services;
 use base64::Engine;
-use oxforge_core::model::{RepoWithOwner, User};
+use oxforge_core::access::AccessMode;
+use oxforge_core::events::Event;
+use oxforge_core::model::User;
 use oxforge_core::names::validate_repo_name;
 use oxforge_core::{Error, Result};
 use oxforge_git::remote::{self, Remote, RemoteError};
@@ -186,7 +190,8 @@ impl Services {
 
     /// Migrates a repository. Synchronous for the caller (201 with the repository), while
     /// the transfer itself runs as a job with a time limit and logged progress.
-    pub async fn migrate(&self, doer: &User, req: MigrateRequest) -> Result<RepoWithOwner> {
+    pub async fn migrate(&self, actor: &Actor, req: MigrateRequest) -> Result<RepoCtx> {
+        let doer = actor.require_user()?;
         if self.settings.migrations.disabled {
             return Err(Error::forbidden(
                 "the site administrator has disabled migrations",
@@ -290,14 +295,28 @@ impl Services {
         match outcome {
             Ok(()) => {
                 tracing::info!(repo = id, "migration finished");
-                self.store
+                let r = self
+                    .store
                     .repo_by_id(id)
                     .await?
-                    .ok_or_else(Error::not_found)
+                    .ok_or_else(Error::not_found)?;
+                let event = Event::MigrationFinished {
+                    owner: r.owner.name.clone(),
+                    name: r.repo.name.clone(),
+                    mirror: req.mirror,
+                };
+                self.emit(actor, Some(id), event).await;
+                Ok(RepoCtx::trusted(r, AccessMode::Owner))
             }
             Err(e) => {
                 tracing::warn!(repo = id, error = %e.message, "migration failed; nothing kept");
                 let _ = self.store.delete_repo(id).await;
+                let event = Event::MigrationFailed {
+                    owner: owner.name.clone(),
+                    name: req.repo_name.clone(),
+                    reason: e.message.clone(),
+                };
+                self.emit(actor, None, event).await;
                 Err(e)
             }
         }

@@ -1,8 +1,11 @@
 //! Pull mirrors: syncing on request and on schedule, through the shared job table, so one
 //! repository never syncs twice at once even with several processes on one database.
 
+use crate::actor::Actor;
 use crate::migrations::remote_failure;
+use crate::repo_ctx::RepoCtx;
 use crate::Services;
+use oxforge_core::access::AccessMode;
 use oxforge_core::duration::{format_go_duration, parse_go_duration_nanos};
 use oxforge_core::model::RepoWithOwner;
 use oxforge_core::{Error, Result};
@@ -18,7 +21,14 @@ fn sync_key(repo_id: i64) -> String {
 
 impl Services {
     /// `POST /repos/{o}/{r}/mirror-sync`: queues a sync (deduplicated) and returns at once.
-    pub async fn request_mirror_sync(&self, r: &RepoWithOwner) -> Result<()> {
+    pub async fn request_mirror_sync(&self, actor: &Actor, ctx: &RepoCtx) -> Result<()> {
+        actor.require_user()?;
+        ctx.require_mode(
+            AccessMode::Write,
+            "user should have a permission to write to a repo",
+        )?;
+        ctx.require_writable()?;
+        let r = ctx.repo();
         if !self.settings.mirror.enabled {
             return Err(Error::bad_request("Mirror feature is disabled"));
         }

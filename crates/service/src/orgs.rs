@@ -1,8 +1,10 @@
 //! Organisations, teams and collaborators: who belongs where, and the rules for changing it.
 //! Access itself is computed by `oxforge_core::access` from the facts kept here.
 
+use crate::actor::Actor;
 use crate::Services;
 use oxforge_core::access::{can_see_owner, repo_access, AccessMode, Grants, Viewer};
+use oxforge_core::events::Event;
 use oxforge_core::model::{RepoWithOwner, Team, User, Visibility};
 use oxforge_core::names::{is_valid_email, validate_username};
 use oxforge_core::{Error, ErrorKind, Result};
@@ -130,7 +132,7 @@ fn owners_team() -> TeamFields {
 }
 
 /// Applies team options over `base`: permission, units (a map, a list, or all) and flags.
-fn team_fields(base: TeamFields, o: TeamOptions) -> Result<TeamFields> {
+pub(crate) fn team_fields(base: TeamFields, o: TeamOptions) -> Result<TeamFields> {
     let mut t = base;
     if let Some(name) = o.name {
         check_team_name(&name)?;
@@ -267,39 +269,31 @@ impl Services {
         Ok(self.store.org_membership(org.id, user_id).await?.is_some())
     }
 
-    /// A team and its organisation as `user` may reach them (Gitea's `reqTeamMembership`):
-    /// site admins, the organisation's owners and the team's members; other members get
-    /// 403, everyone else 404. The flag says whether `user` may change the team.
-    pub async fn team_for(&self, user: &User, id: i64) -> Result<(Team, User, bool)> {
-        let missing =
-            || Error::not_found_msg("GetTeamById").with_errors(vec!["team does not exist".into()]);
-        let team = self.store.team_by_id(id).await?.ok_or_else(missing)?;
-        let org = self
-            .store
-            .user_by_id(team.org_id)
-            .await?
-            .ok_or_else(missing)?;
-        if user.is_admin {
-            return Ok((team, org, true));
+    /// Gitea's `reqOrgOwnership`: an owner of the organisation, or a site admin.
+    pub(crate) async fn require_org_owner(&self, actor: &Actor, org: &User) -> Result<()> {
+        let me = actor.require_user()?;
+        if !me.is_admin && !self.org_role(org, me.id).await?.owner {
+            return Err(Error::forbidden("Must be an organization owner"));
         }
-        let role = self.org_role(&org, user.id).await?;
-        if role.owner || self.store.is_team_member(team.id, user.id).await? {
-            return Ok((team, org, role.owner));
-        }
-        if role.member {
-            return Err(Error::forbidden("Must be a team member"));
-        }
-        Err(missing())
+        Ok(())
     }
 
-    /// Org owner or site admin.
-    pub async fn is_org_owner(&self, org: &User, user: &User) -> Result<bool> {
-        Ok(user.is_admin || self.org_role(org, user.id).await?.owner)
+    /// Gitea's `reqOrgMembership`: a member, or a site admin.
+    pub(crate) async fn require_org_member(&self, actor: &Actor, org: &User) -> Result<()> {
+        let me = actor.require_user()?;
+        if !me.is_admin && !self.is_org_member(org, me.id).await? {
+            return Err(Error::forbidden("Must be an organization member"));
+        }
+        Ok(())
     }
 
     /// Creates an organisation owned by `owner` (whose request it is, or for whom an admin
     /// acts). Everything is written in one transaction.
-    pub async fn create_org(&self, doer: &User, owner: &User, o: OrgOptions) -> Result<User> {
+    pub async fn create_org(&self, actor: &Actor, owner: &User, o: OrgOptions) -> Result<User> {
+        let doer = actor.require_user()?;
+        if owner.id != doer.id && !doer.is_admin {
+            return Err(Error::forbidden("user should be the site admin"));
+        }
         if !doer.is_admin
             && (!doer.allow_create_organization || self.settings.disable_regular_org_creation)
         {
@@ -346,7 +340,8 @@ impl Services {
             })
     }
 
-    pub async fn edit_org(&self, org: &User, o: OrgOptions) -> Result<User> {
+    pub async fn edit_org(&self, actor: &Actor, org: &User, o: OrgOptions) -> Result<User> {
+        self.require_org_owner(actor, org).await?;
         check_org_fields(&o)?;
         let visibility = o.visibility.as_deref().map(parse_visibility).transpose()?;
         let up = oxforge_store::UserUpdate {
@@ -367,7 +362,8 @@ impl Services {
     }
 
     /// Deletes an organisation that owns no repositories (its teams go with it).
-    pub async fn delete_org(&self, org: &User) -> Result<()> {
+    pub async fn delete_org(&self, actor: &Actor, org: &User) -> Result<()> {
+        self.require_org_owner(actor, org).await?;
         if self.store.count_repos_owned_by(org.id).await? > 0 {
             return Err(Error::validation(format!(
                 "organization still has ownership of repositories [uid: {}]",
@@ -377,123 +373,24 @@ impl Services {
         self.store.delete_user(org.id).await
     }
 
-    pub async fn create_team(&self, org: &User, o: TeamOptions) -> Result<Team> {
-        if o.name.as_deref().unwrap_or("").is_empty() {
-            return Err(Error::validation("[Name]: Required"));
-        }
-        let base = TeamFields {
-            name: String::new(),
-            description: String::new(),
-            mode: AccessMode::Read,
-            code_mode: AccessMode::Read,
-            units: BTreeMap::new(),
-            includes_all_repos: false,
-            can_create_org_repo: false,
-        };
-        let mut o = o;
-        if o.permission.is_none() && o.units.is_none() && o.units_map.is_none() {
-            o.permission = Some("read".into());
-        }
-        let fields = team_fields(base, o)?;
-        self.store
-            .insert_team(org.id, &fields)
-            .await
-            .map_err(|e| team_conflict(e, org, &fields.name))
-    }
-
-    pub async fn edit_team(&self, org: &User, team: &Team, o: TeamOptions) -> Result<Team> {
-        let base = TeamFields {
-            name: team.name.clone(),
-            description: team.description.clone(),
-            mode: team.mode,
-            code_mode: team.code_mode,
-            units: team.units.clone(),
-            includes_all_repos: team.includes_all_repos,
-            can_create_org_repo: team.can_create_org_repo,
-        };
-        let o = if team.is_owner_team() {
-            // The Owners team keeps its name and powers; only the description changes.
-            TeamOptions {
-                description: o.description,
-                ..Default::default()
-            }
-        } else {
-            o
-        };
-        let fields = team_fields(base, o)?;
-        self.store
-            .update_team(team.id, &fields)
-            .await
-            .map_err(|e| team_conflict(e, org, &fields.name))
-    }
-
-    pub async fn delete_team(&self, team: &Team) -> Result<()> {
-        if team.is_owner_team() {
-            return Err(Error::validation("the Owners team cannot be deleted"));
-        }
-        self.store.delete_team(team).await
-    }
-
-    pub async fn add_team_member(&self, team: &Team, user: &User) -> Result<()> {
-        if user.is_org() {
-            return Err(Error::validation("an organization cannot be a team member"));
-        }
-        self.store.add_team_member(team, user.id).await
-    }
-
-    pub async fn remove_team_member(&self, team: &Team, user: &User) -> Result<()> {
-        self.store
-            .remove_team_members(team.org_id, &[team.id], user.id)
-            .await
-    }
-
-    /// Removes a user from every team of the organisation, and so from the organisation.
-    pub async fn remove_org_member(&self, org: &User, user: &User) -> Result<()> {
+    /// Removes a user from every team of the organisation, and so from the organisation
+    /// (its owners, or a site admin).
+    pub async fn remove_org_member(&self, actor: &Actor, org: &User, name: &str) -> Result<()> {
+        self.require_org_owner(actor, org).await?;
+        let user = self.account(name).await?;
         let teams = self.store.teams_of_member(org.id, user.id).await?;
         let ids: Vec<i64> = teams.iter().map(|t| t.id).collect();
-        self.store.remove_team_members(org.id, &ids, user.id).await
-    }
-
-    /// Gives a team a repository of its organisation.
-    pub async fn set_team_repo(&self, team: &Team, r: &RepoWithOwner, on: bool) -> Result<()> {
-        if r.repo.owner_id != team.org_id {
-            return Err(Error::not_found());
-        }
-        self.store.set_team_repo(team.id, r.repo.id, on).await
-    }
-
-    /// Adds or changes a collaborator (`permission` read/write/admin; absent = write).
-    pub async fn set_collaborator(
-        &self,
-        r: &RepoWithOwner,
-        user: &User,
-        permission: Option<&str>,
-    ) -> Result<()> {
-        if user.is_org() {
-            return Err(Error::validation(
-                "an organization cannot be a collaborator",
-            ));
-        }
-        if user.id == r.repo.owner_id {
-            return Err(Error::validation("the owner cannot be a collaborator"));
-        }
-        if !user.is_active {
-            return Err(Error::validation(format!(
-                "user is inactive [name: {}]",
-                user.name
-            )));
-        }
-        let mode = match permission.unwrap_or("write") {
-            p @ ("read" | "write" | "admin") => AccessMode::parse(p).unwrap_or(AccessMode::Write),
-            _ => return Err(Error::validation("[Permission]: In")),
-        };
         self.store
-            .set_collaboration(r.repo.id, user.id, Some(mode))
-            .await
-    }
-
-    pub async fn remove_collaborator(&self, r: &RepoWithOwner, user: &User) -> Result<()> {
-        self.store.set_collaboration(r.repo.id, user.id, None).await
+            .remove_team_members(org.id, &ids, user.id)
+            .await?;
+        if !ids.is_empty() {
+            let event = Event::OrgMemberRemoved {
+                org_id: org.id,
+                user_id: user.id,
+            };
+            self.emit(actor, None, event).await;
+        }
+        Ok(())
     }
 
     /// A repository created in an organisation by a member who is not an owner goes to the
@@ -513,7 +410,7 @@ impl Services {
     }
 }
 
-fn team_conflict(e: Error, org: &User, name: &str) -> Error {
+pub(crate) fn team_conflict(e: Error, org: &User, name: &str) -> Error {
     if e.is(ErrorKind::Conflict) && e.message == TEAM_EXISTS {
         Error::validation(format!(
             "team already exists [org_id: {}, name: {name}]",

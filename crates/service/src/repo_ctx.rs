@@ -38,7 +38,10 @@ impl RepoCtx {
         if self.repo.repo.is_archived {
             return Err(Error::new(
                 ErrorKind::Locked,
-                format!("{}/{} is archived", self.repo.owner.name, self.repo.repo.name),
+                format!(
+                    "{}/{} is archived",
+                    self.repo.owner.name, self.repo.repo.name
+                ),
             ));
         }
         Ok(())
@@ -62,19 +65,18 @@ impl Services {
     /// `owner/name` as `actor` may reach it: 404 when they may not see it, and Gitea's
     /// 403 when a `public-only` token reaches for a private one they could otherwise see.
     pub async fn repo_ctx(&self, actor: &Actor, owner: &str, name: &str) -> Result<RepoCtx> {
-        let r = match self.store.repo_by_name(owner, name).await? {
-            Some(r) => r,
-            None => {
-                if self.store.user_by_name(owner).await?.is_none() {
-                    return Err(
-                        Error::not_found_msg("GetUserByName").with_errors(vec![format!(
-                            "user redirect does not exist [name: {owner}]"
-                        )]),
-                    );
+        let r =
+            match self.store.repo_by_name(owner, name).await? {
+                Some(r) => r,
+                None => {
+                    if self.store.user_by_name(owner).await?.is_none() {
+                        return Err(Error::not_found_msg("GetUserByName").with_errors(vec![
+                            format!("user redirect does not exist [name: {owner}]"),
+                        ]));
+                    }
+                    return Err(Error::not_found());
                 }
-                return Err(Error::not_found());
-            }
-        };
+            };
         self.checked(actor, r).await
     }
 

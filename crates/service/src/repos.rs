@@ -1,13 +1,16 @@
 //! Repositories: a row and a bare git directory, created and removed together.
 
+use crate::actor::Actor;
+use crate::repo_ctx::RepoCtx;
 use crate::Services;
-use oxforge_core::access::{AccessMode, Viewer};
-use oxforge_core::model::{RepoSettings, RepoWithOwner, User};
+use oxforge_core::access::{repo_access, AccessMode};
+use oxforge_core::events::Event;
+use oxforge_core::model::{Repo, RepoSettings, RepoWithOwner, User};
 use oxforge_core::names::{is_valid_branch_name, validate_repo_name};
 use oxforge_core::paging::Paging;
 use oxforge_core::{Error, Result};
 use oxforge_git::Signature;
-use oxforge_store::{NewRepo, RepoFilter, RepoUpdate};
+use oxforge_store::{NewRepo, RepoFilter, RepoOrder, RepoUpdate};
 
 #[derive(Debug, Clone, Default)]
 pub struct CreateRepo {
@@ -39,9 +42,46 @@ pub struct EditRepo {
 }
 
 impl Services {
-    /// Creates `owner/name`. Exactly one of several concurrent creates of one name wins
-    /// (unique index); a failure after the row is written removes row and directory.
+    /// Creates `owner/name` for `actor`: in their own name, in an organisation whose
+    /// owners (or a team that may) include them, or anywhere for a site admin.
     pub async fn create_repo(
+        &self,
+        actor: &Actor,
+        owner: &User,
+        c: Result<CreateRepo>,
+    ) -> Result<RepoCtx> {
+        let me = actor.require_user()?;
+        let mut grant_to_teams = false;
+        if owner.is_org() {
+            let role = self.org_role(owner, me.id).await?;
+            if !me.is_admin && !role.can_create_repo {
+                return Err(Error::forbidden(
+                    "Given user is not allowed to create repository in organization.",
+                ));
+            }
+            grant_to_teams = !me.is_admin && !role.owner;
+        } else if owner.id != me.id && !me.is_admin {
+            return Err(Error::forbidden("user should be the owner or a site admin"));
+        }
+        // Refused input is reported after the permission check, as Gitea binds after it.
+        let r = self.create_repo_as(me, owner, c?).await?;
+        if grant_to_teams {
+            // A member who is not an owner reaches it through the teams that let them.
+            self.grant_new_org_repo(owner, me, &r).await?;
+        }
+        let event = Event::RepoCreated {
+            owner: r.owner.name.clone(),
+            name: r.repo.name.clone(),
+            private: r.repo.is_private,
+        };
+        self.emit(actor, Some(r.repo.id), event).await;
+        Ok(RepoCtx::trusted(r, AccessMode::Owner))
+    }
+
+    /// Creates `owner/name` with `doer` as the author of its first commit; the caller has
+    /// decided that they may. Exactly one of several concurrent creates of one name wins
+    /// (unique index); a failure after the row is written removes row and directory.
+    pub(crate) async fn create_repo_as(
         &self,
         doer: &User,
         owner: &User,
@@ -165,78 +205,89 @@ impl Services {
             .await
     }
 
-    /// Finds `owner/name` for `viewer`. Missing and invisible look the same: 404.
-    pub async fn repo_for(
-        &self,
-        viewer: &Viewer,
-        owner: &str,
-        name: &str,
-    ) -> Result<(RepoWithOwner, AccessMode)> {
-        let Some(r) = self.store.repo_by_name(owner, name).await? else {
-            if self.store.user_by_name(owner).await?.is_none() {
-                return Err(
-                    Error::not_found_msg("GetUserByName").with_errors(vec![format!(
-                        "user redirect does not exist [name: {owner}]"
-                    )]),
-                );
-            }
-            return Err(Error::not_found());
-        };
-        self.check_access(viewer, r).await
-    }
-
-    pub async fn repo_for_id(
-        &self,
-        viewer: &Viewer,
-        id: i64,
-    ) -> Result<(RepoWithOwner, AccessMode)> {
-        let r = self
-            .store
-            .repo_by_id(id)
-            .await?
-            .ok_or_else(Error::not_found)?;
-        self.check_access(viewer, r).await
-    }
-
-    async fn check_access(
-        &self,
-        viewer: &Viewer,
-        r: RepoWithOwner,
-    ) -> Result<(RepoWithOwner, AccessMode)> {
-        match self.access(viewer, &r).await? {
-            AccessMode::None => Err(Error::not_found()),
-            mode => Ok((r, mode)),
-        }
-    }
-
+    /// Repositories matching `filter` that the actor may see, each with their access.
     pub async fn search_repos(
         &self,
-        viewer: &Viewer,
+        actor: &Actor,
         filter: &RepoFilter,
         paging: Option<Paging>,
-    ) -> Result<(Vec<RepoWithOwner>, i64)> {
-        self.store.search_repos(viewer, filter, paging).await
+    ) -> Result<(Vec<RepoCtx>, i64)> {
+        let (list, total) = self
+            .store
+            .search_repos(&actor.viewer(), filter, paging)
+            .await?;
+        Ok((self.with_access(actor, list).await?, total))
     }
 
-    /// `GET /user/repos`: what `uid` owns or works on, as the caller's credential lets them
+    /// `GET /user/repos`: what the actor owns or works on, as their credential lets them
     /// see it (a public-only token narrows it to public repositories).
     pub async fn my_repos(
         &self,
-        viewer: &Viewer,
-        uid: i64,
+        actor: &Actor,
         paging: Option<Paging>,
-    ) -> Result<(Vec<RepoWithOwner>, i64)> {
-        if viewer.signed_in() == Some(uid) {
-            return self.store.related_page(uid, paging).await;
-        }
-        let filter = RepoFilter {
-            related_to: Some(uid),
-            ..Default::default()
+    ) -> Result<(Vec<RepoCtx>, i64)> {
+        let uid = actor.require_user()?.id;
+        let viewer = actor.viewer();
+        let (list, total) = if viewer.signed_in() == Some(uid) {
+            self.store.related_page(uid, paging).await?
+        } else {
+            let filter = RepoFilter {
+                related_to: Some(uid),
+                ..Default::default()
+            };
+            self.store.search_repos(&viewer, &filter, paging).await?
         };
-        self.store.search_repos(viewer, &filter, paging).await
+        Ok((self.with_access(actor, list).await?, total))
     }
 
-    pub async fn edit_repo(&self, r: &RepoWithOwner, e: EditRepo) -> Result<RepoWithOwner> {
+    /// The repositories `owner` owns that the actor may see, by id (Gitea's
+    /// `/users/{u}/repos` and `/orgs/{org}/repos`: no collaborations).
+    pub async fn owner_repos(
+        &self,
+        actor: &Actor,
+        owner: &User,
+        paging: Paging,
+    ) -> Result<(Vec<RepoCtx>, i64)> {
+        let filter = RepoFilter {
+            owner_id: Some(owner.id),
+            order: RepoOrder::Id,
+            ..Default::default()
+        };
+        self.search_repos(actor, &filter, Some(paging)).await
+    }
+
+    /// The actor's access to each listed repository (grants loaded once for the page).
+    async fn with_access(&self, actor: &Actor, list: Vec<RepoWithOwner>) -> Result<Vec<RepoCtx>> {
+        let viewer = actor.viewer();
+        let m = self.memberships(&viewer, &list).await?;
+        Ok(list
+            .into_iter()
+            .map(|r| {
+                let mode = repo_access(&viewer, &r, &m.grants(&r));
+                RepoCtx::trusted(r, mode)
+            })
+            .collect())
+    }
+
+    /// Edits a repository (repository admins). `mirror_interval` is checked and stored
+    /// first, so a bad interval changes nothing else.
+    pub async fn edit_repo(
+        &self,
+        actor: &Actor,
+        ctx: &RepoCtx,
+        mirror_interval: Option<&str>,
+        e: Result<EditRepo>,
+    ) -> Result<RepoCtx> {
+        actor.require_user()?;
+        ctx.require_mode(
+            AccessMode::Admin,
+            "user should be an owner or a collaborator with admin write of a repository",
+        )?;
+        let e = e?;
+        if let Some(interval) = mirror_interval {
+            self.set_mirror_interval(ctx.repo(), interval).await?;
+        }
+        let r = ctx.repo();
         let repo = &r.repo;
         let mut up = RepoUpdate {
             touch: true,
@@ -320,19 +371,32 @@ impl Services {
         } else {
             self.store.update_repo(repo.id, &up).await?;
         }
-        self.store
-            .repo_by_id(repo.id)
-            .await?
-            .ok_or_else(Error::not_found)
+        let after = self.reload(ctx).await?;
+        for event in repo_changes(r, &after.repo().repo) {
+            self.emit(actor, Some(repo.id), event).await;
+        }
+        Ok(after)
+    }
+
+    /// Deletes a repository with its git data (its owner, or a site admin).
+    pub async fn delete_repo(&self, actor: &Actor, ctx: &RepoCtx) -> Result<()> {
+        actor.require_user()?;
+        ctx.require_mode(AccessMode::Owner, "user should be the owner of the repo")?;
+        self.remove_repo(actor, ctx.repo()).await
     }
 
     /// Removes the row, then the directory (a leftover directory is harmless: creating the
     /// name again clears it).
-    pub async fn delete_repo(&self, r: &RepoWithOwner) -> Result<()> {
+    pub(crate) async fn remove_repo(&self, actor: &Actor, r: &RepoWithOwner) -> Result<()> {
         self.store.delete_repo(r.repo.id).await?;
         if let Err(e) = self.repos.remove(&r.owner.name, &r.repo.name).await {
             tracing::warn!(error = %e, repo = r.repo.id, "repository directory not removed");
         }
+        let event = Event::RepoDeleted {
+            owner: r.owner.name.clone(),
+            name: r.repo.name.clone(),
+        };
+        self.emit(actor, Some(r.repo.id), event).await;
         Ok(())
     }
 }
@@ -372,14 +436,40 @@ impl Services {
     }
 
     /// The repository's branches with their head commits, sorted by name.
-    pub async fn branches(&self, r: &RepoWithOwner) -> Result<Vec<oxforge_git::refs::BranchInfo>> {
+    pub async fn branches(&self, ctx: &RepoCtx) -> Result<Vec<oxforge_git::refs::BranchInfo>> {
+        let r = ctx.repo();
         let path = self.repos.path(&r.owner.name, &r.repo.name);
         oxforge_git::refs::branches(&path).await
     }
 
     /// Every ref of the repository, sorted by name.
-    pub async fn refs(&self, r: &RepoWithOwner) -> Result<Vec<oxforge_git::refs::RefInfo>> {
+    pub async fn refs(&self, ctx: &RepoCtx) -> Result<Vec<oxforge_git::refs::RefInfo>> {
+        let r = ctx.repo();
         let path = self.repos.path(&r.owner.name, &r.repo.name);
         oxforge_git::refs::refs(&path).await
     }
+}
+
+/// The events an edit of `before` into `after` amounts to.
+fn repo_changes(r: &RepoWithOwner, after: &Repo) -> Vec<Event> {
+    let before = &r.repo;
+    let mut out = Vec::new();
+    if before.name != after.name {
+        out.push(Event::RepoRenamed {
+            owner: r.owner.name.clone(),
+            old_name: before.name.clone(),
+            new_name: after.name.clone(),
+        });
+    }
+    if before.is_private != after.is_private {
+        out.push(Event::RepoVisibilityChanged {
+            private: after.is_private,
+        });
+    }
+    if before.is_archived != after.is_archived {
+        out.push(Event::RepoArchivedChanged {
+            archived: after.is_archived,
+        });
+    }
+    out
 }

@@ -1,5 +1,6 @@
 //! Personal access tokens: 40 hex chars from the OS CSPRNG, shown once, stored as SHA-256.
 
+use crate::actor::Actor;
 use crate::Services;
 use oxforge_core::model::{AccessToken, User};
 use oxforge_core::paging::Paging;
@@ -90,17 +91,55 @@ impl Services {
         Ok(Some((token, user)))
     }
 
+    /// The account whose tokens `actor` manages: themself, or anyone for a site admin,
+    /// over HTTP Basic only (Gitea's guards, in this order).
+    async fn token_owner(&self, actor: &Actor, name: &str) -> Result<User> {
+        let user = self.visible_account(actor, name).await?;
+        match actor.user() {
+            Some(me) if me.id == user.id || me.is_admin => {}
+            _ => {
+                return Err(Error::forbidden(
+                    "doer should be the site admin or be same as the contextUser",
+                ))
+            }
+        }
+        if !actor.via_basic() {
+            return Err(Error::unauthorized("auth required"));
+        }
+        Ok(user)
+    }
+
     pub async fn list_tokens(
         &self,
-        user: &User,
+        actor: &Actor,
+        owner: &str,
         paging: Option<Paging>,
     ) -> Result<(Vec<AccessToken>, i64)> {
+        let user = self.token_owner(actor, owner).await?;
         self.store.list_tokens(user.id, paging).await
+    }
+
+    /// `POST /users/{owner}/tokens`; returns the record and the plaintext.
+    pub async fn create_token_as(
+        &self,
+        actor: &Actor,
+        owner: &str,
+        name: &str,
+        scopes: std::result::Result<Scopes, Error>,
+        expires_unix: std::result::Result<i64, Error>,
+    ) -> Result<(AccessToken, String)> {
+        let user = self.token_owner(actor, owner).await?;
+        if name.trim().is_empty() {
+            return Err(Error::validation("[Name]: Required"));
+        }
+        self.create_token(&user, name, &scopes?, expires_unix?)
+            .await
     }
 
     /// Deletes by numeric id, or by name (Gitea tries the name only for non-numbers; we
     /// also fall back to it when no token has that id, so a token named `111` can go).
-    pub async fn delete_token(&self, user: &User, id_or_name: &str) -> Result<()> {
+    pub async fn delete_token(&self, actor: &Actor, owner: &str, id_or_name: &str) -> Result<()> {
+        let user = self.token_owner(actor, owner).await?;
         if let Some(id) = parse_go_int(id_or_name).filter(|id| *id != 0) {
             match self.store.delete_token(user.id, id).await {
                 Err(e) if e.is(oxforge_core::ErrorKind::NotFound) => {}

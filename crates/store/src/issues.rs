@@ -8,10 +8,10 @@ use crate::sql::{id_list, Sql};
 use crate::users::{user_from_row, user_select};
 use crate::visibility::readable_repos;
 use crate::{get_bool, get_i64, get_str, internal, Backend, Store};
-use oxforge_core::access::Viewer;
 use oxforge_core::issues::{Comment, Issue, Label, Milestone};
 use oxforge_core::model::User;
 use oxforge_core::paging::Paging;
+pub use oxforge_core::query::{IssueFilter, LabelChange, MilestoneFilter};
 use oxforge_core::{Error, Result};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
@@ -125,50 +125,6 @@ pub struct IssueUpdate {
     pub assignee_ids: Option<Vec<i64>>,
     /// Added to the issue's mentions.
     pub mentioned_ids: Vec<i64>,
-}
-
-/// How a label change applies to an issue's labels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LabelChange {
-    Add,
-    Replace,
-    Remove,
-}
-
-/// Which issues a listing shows. Labels and milestones are "any of"; empty means no
-/// filter.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct IssueFilter {
-    /// One repository's issues (its read access already checked by the caller).
-    pub repo_id: Option<i64>,
-    /// Across repositories: those this viewer may read, with the issue tracker enabled.
-    pub viewer: Option<Viewer>,
-    pub owner_id: Option<i64>,
-    /// Repositories reached through this team.
-    pub team_id: Option<i64>,
-    pub closed: Option<bool>,
-    pub label_ids: Vec<i64>,
-    /// Across repositories: label names (lower-cased).
-    pub label_names: Vec<String>,
-    pub milestone_ids: Vec<i64>,
-    /// Across repositories: milestone names (lower-cased).
-    pub milestone_names: Vec<String>,
-    pub keyword: Option<String>,
-    pub poster_id: Option<i64>,
-    pub assignee_id: Option<i64>,
-    pub mentioned_id: Option<i64>,
-    pub updated_after: Option<i64>,
-    pub updated_before: Option<i64>,
-    /// Pull requests only: there are none yet, so nothing matches.
-    pub pulls_only: bool,
-    pub priority_repo_id: Option<i64>,
-}
-
-/// Milestones by state and name.
-#[derive(Debug, Clone, Default)]
-pub struct MilestoneFilter {
-    pub closed: Option<bool>,
-    pub name: Option<String>,
 }
 
 /// A boolean SQL expression over the repository alias `r`: its own issue tracker is on

@@ -9,6 +9,7 @@ use crate::{db_error, get_bool, get_i64, get_str, internal, Store};
 use oxforge_core::access::{AccessMode, Grants, Viewer};
 use oxforge_core::model::{RepoWithOwner, Team, User, Visibility};
 use oxforge_core::paging::Paging;
+pub use oxforge_core::query::OrgFilter;
 use oxforge_core::{Error, Result};
 use sqlx::any::AnyRow;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -35,15 +36,6 @@ pub struct TeamFields {
     pub units: BTreeMap<String, AccessMode>,
     pub includes_all_repos: bool,
     pub can_create_org_repo: bool,
-}
-
-/// Which organisations a listing shows.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct OrgFilter {
-    /// Only organisations this user belongs to.
-    pub member: Option<i64>,
-    /// With `member`: also their concealed memberships (the user themself, or an admin).
-    pub include_concealed: bool,
 }
 
 /// The viewer's memberships, team grants and collaborations, loaded once for a page of

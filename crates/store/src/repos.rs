@@ -10,6 +10,7 @@ use crate::{db_error, get_bool, get_i64, get_str, internal, Backend, Store};
 use oxforge_core::access::Viewer;
 use oxforge_core::model::{MirrorInfo, Repo, RepoSettings, RepoWithOwner};
 use oxforge_core::paging::Paging;
+pub use oxforge_core::query::{RepoFilter, RepoOrder, SearchMode};
 use oxforge_core::{Error, Result};
 use sqlx::any::AnyRow;
 
@@ -141,63 +142,6 @@ pub struct RepoUpdate {
     pub settings: Option<RepoSettings>,
     pub archived_unix: Option<i64>,
     pub touch: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SearchMode {
-    #[default]
-    Any,
-    Source,
-    Fork,
-    Mirror,
-    Collaborative,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum RepoOrder {
-    /// Gitea's default: by name.
-    #[default]
-    Name,
-    /// `alpha`: owner name, then name.
-    Alpha,
-    Created,
-    Updated,
-    Size,
-    Id,
-    Stars,
-    Forks,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct RepoFilter {
-    /// Keyword parts (already split on `,`, lower-cased).
-    pub keywords: Vec<String>,
-    pub include_description: bool,
-    /// `q` of the form `owner/repo`.
-    pub owner_and_name: Option<(String, String)>,
-    /// Repositories owned by this user only.
-    pub owner_id: Option<i64>,
-    /// Repositories this user owns or works on (collaborations, teams, member orgs).
-    pub related_to: Option<i64>,
-    /// Repositories this team reaches.
-    pub team_id: Option<i64>,
-    /// With `related_to`: only the ones they do not own.
-    pub not_owned_by: Option<i64>,
-    /// Only public repositories of public owners, whoever asks.
-    pub public_only: bool,
-    pub is_private: Option<bool>,
-    pub is_template: Option<bool>,
-    pub is_archived: Option<bool>,
-    pub mode: SearchMode,
-    pub order: RepoOrder,
-    pub descending: bool,
-    pub priority_owner_id: Option<i64>,
-    /// Exact topic names (Gitea's `topic=true` search).
-    pub topics: Vec<String>,
-    /// Only repositories this user starred.
-    pub starred_by: Option<i64>,
-    /// Only repositories this user watches.
-    pub watched_by: Option<i64>,
 }
 
 impl Store {

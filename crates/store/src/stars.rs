@@ -6,34 +6,13 @@ use crate::users::{user_from_row, user_select};
 use crate::{get_i64, internal, Store};
 use oxforge_core::model::User;
 use oxforge_core::paging::Paging;
+pub use oxforge_core::query::Follow;
 use oxforge_core::Result;
-
-/// Which relation: `stars` (counter `num_stars`) or `watches` (`num_watches`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Follow {
-    Star,
-    Watch,
-}
-
-impl Follow {
-    fn table(self) -> &'static str {
-        match self {
-            Follow::Star => "stars",
-            Follow::Watch => "watches",
-        }
-    }
-    fn counter(self) -> &'static str {
-        match self {
-            Follow::Star => "num_stars",
-            Follow::Watch => "num_watches",
-        }
-    }
-}
 
 impl Store {
     /// Adds or removes the relation (idempotent) and recounts the repository's counter.
     pub async fn set_follow(&self, f: Follow, user_id: i64, repo_id: i64, on: bool) -> Result<()> {
-        let t = f.table();
+        let t = table(f);
         let change = if on {
             format!("INSERT INTO {t} (user_id, repo_id, created_unix) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
         } else {
@@ -48,7 +27,7 @@ impl Store {
             .map_err(internal)?;
         sqlx::query(&format!(
             "UPDATE repositories SET {} = (SELECT COUNT(*) FROM {t} x WHERE x.repo_id = $1) WHERE id = $1",
-            f.counter()
+            counter(f)
         ))
         .bind(repo_id)
         .execute(self.writer())
@@ -61,7 +40,7 @@ impl Store {
     pub async fn follow_since(&self, f: Follow, user_id: i64, repo_id: i64) -> Result<Option<i64>> {
         let row = sqlx::query(&format!(
             "SELECT created_unix FROM {} WHERE user_id = $1 AND repo_id = $2",
-            f.table()
+            table(f)
         ))
         .bind(user_id)
         .bind(repo_id)
@@ -78,7 +57,7 @@ impl Store {
         repo_id: i64,
         paging: Paging,
     ) -> Result<(Vec<User>, i64)> {
-        let t = f.table();
+        let t = table(f);
         let total = get_i64(
             &sqlx::query(&format!("SELECT COUNT(*) AS n FROM {t} WHERE repo_id = $1"))
                 .bind(repo_id)
@@ -100,5 +79,18 @@ impl Store {
             .map(|r| user_from_row(r, ""))
             .collect::<Result<_>>()?;
         Ok((users, total))
+    }
+}
+
+fn table(f: Follow) -> &'static str {
+    match f {
+        Follow::Star => "stars",
+        Follow::Watch => "watches",
+    }
+}
+fn counter(f: Follow) -> &'static str {
+    match f {
+        Follow::Star => "num_stars",
+        Follow::Watch => "num_watches",
     }
 }

@@ -4,6 +4,7 @@ use crate::sql::{like_contains, Sql};
 use crate::{db_error, get_bool, get_i64, get_str, internal, Store};
 use oxforge_core::model::{User, UserKind, Visibility};
 use oxforge_core::paging::Paging;
+pub use oxforge_core::query::{UserFilter, UserUpdate};
 use oxforge_core::{Error, Result};
 use sqlx::any::AnyRow;
 
@@ -96,45 +97,6 @@ pub struct NewUser {
     pub restricted: bool,
     pub visibility: Visibility,
     pub created_unix: i64,
-}
-
-/// Fields an admin may change; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default)]
-pub struct UserUpdate {
-    pub full_name: Option<String>,
-    pub email: Option<String>,
-    pub passwd_hash: Option<String>,
-    pub must_change_password: Option<bool>,
-    pub login_name: Option<String>,
-    pub source_id: Option<i64>,
-    pub is_admin: Option<bool>,
-    pub is_active: Option<bool>,
-    pub prohibit_login: Option<bool>,
-    pub restricted: Option<bool>,
-    pub visibility: Option<Visibility>,
-    pub location: Option<String>,
-    pub website: Option<String>,
-    pub description: Option<String>,
-    pub allow_create_organization: Option<bool>,
-    pub allow_git_hook: Option<bool>,
-    pub allow_import_local: Option<bool>,
-    pub max_repo_creation: Option<i64>,
-    pub repo_admin_change_team_access: Option<bool>,
-}
-
-/// Which users a listing may show.
-#[derive(Debug, Clone, Default)]
-pub struct UserFilter {
-    pub keyword: Option<String>,
-    pub uid: Option<i64>,
-    /// Highest visibility included (Public < Limited < Private).
-    pub max_visibility: Option<Visibility>,
-    /// Always include this user regardless of visibility (the caller).
-    pub include_id: Option<i64>,
-    /// Also match the keyword against e-mail addresses.
-    pub match_email: bool,
-    pub login_name: Option<String>,
-    pub source_id: Option<i64>,
 }
 
 impl Store {

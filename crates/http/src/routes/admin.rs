@@ -1,7 +1,6 @@
 //! `/admin/users...`: site administrators only.
 
 use super::repos::{create_for, CreateRepoOption};
-use super::users::target_user;
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiResult;
@@ -13,9 +12,9 @@ use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use oxforge_core::model::Visibility;
+use oxforge_core::query::UserUpdate;
 use oxforge_core::Error;
 use oxforge_service::accounts::{CreateUser, EditUser};
-use oxforge_store::{UserFilter, UserUpdate};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -84,20 +83,23 @@ async fn create(
     let _ = o.send_notify; // No mailer: accepted and ignored, as Gitea without mail set up.
     let user = st
         .svc
-        .create_user(CreateUser {
-            username,
-            email,
-            password: o.password.unwrap_or_default(),
-            full_name: o.full_name.unwrap_or_default(),
-            login_name: o.login_name.unwrap_or_default(),
-            source_id: 0,
-            // Gitea's default for admin-created accounts.
-            must_change_password: o.must_change_password.unwrap_or(true),
-            is_admin: false,
-            restricted: o.restricted.unwrap_or(false),
-            visibility: parse_visibility(o.visibility.as_deref())?.unwrap_or_default(),
-            created_unix,
-        })
+        .admin_create_user(
+            &caller,
+            CreateUser {
+                username,
+                email,
+                password: o.password.unwrap_or_default(),
+                full_name: o.full_name.unwrap_or_default(),
+                login_name: o.login_name.unwrap_or_default(),
+                source_id: 0,
+                // Gitea's default for admin-created accounts.
+                must_change_password: o.must_change_password.unwrap_or(true),
+                is_admin: false,
+                restricted: o.restricted.unwrap_or(false),
+                visibility: parse_visibility(o.visibility.as_deref())?.unwrap_or_default(),
+                created_unix,
+            },
+        )
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -114,14 +116,13 @@ async fn list(
     caller: Caller,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<UserJson>>)> {
-    caller.require_admin()?;
-    let filter = UserFilter {
-        login_name: query_value(&uri, "login_name").filter(|s| !s.is_empty()),
-        source_id: query_value(&uri, "source_id").and_then(|v| v.parse().ok()),
-        ..Default::default()
-    };
+    let login_name = query_value(&uri, "login_name").filter(|s| !s.is_empty());
+    let source_id = query_value(&uri, "source_id").and_then(|v| v.parse().ok());
     let paging = optional_paging(&st.cfg, &uri, "page");
-    let (users, total) = st.svc.store.search_users(&filter, paging).await?;
+    let (users, total) = st
+        .svc
+        .admin_list_users(&caller, login_name, source_id, paging)
+        .await?;
     let out = users
         .iter()
         .map(|u| user_json(&st.cfg, u, UserView::Full))
@@ -163,7 +164,7 @@ async fn edit(
     Body(o): Body<EditUserOption>,
 ) -> ApiResult<Json<UserJson>> {
     caller.require_admin()?;
-    let user = target_user(&st, &name).await?;
+    st.svc.account(&name).await?;
     if o.location
         .as_deref()
         .is_some_and(|s| s.chars().count() > 50)
@@ -203,8 +204,9 @@ async fn edit(
     };
     let updated = st
         .svc
-        .edit_user(
-            &user,
+        .admin_edit_user(
+            &caller,
+            &name,
             EditUser {
                 email: o.email,
                 password: o.password,
@@ -225,13 +227,8 @@ async fn remove(
     Path(name): Path<String>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<StatusCode> {
-    let me = caller.require_admin()?;
-    let user = target_user(&st, &name).await?;
-    if user.id == me.id {
-        return Err(Error::validation("you cannot delete yourself").into());
-    }
     let purge = query_value(&uri, "purge").is_some_and(|v| v == "true" || v == "1");
-    st.svc.delete_user(&user, purge).await?;
+    st.svc.admin_delete_user(&caller, &name, purge).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -245,7 +242,7 @@ async fn create_repo(
     Path(name): Path<String>,
     body: Body<serde_json::Value>,
 ) -> ApiResult<(StatusCode, Json<RepoJson>)> {
-    let me = caller.require_admin()?.clone();
-    let owner = target_user(&st, &name).await?;
-    create_for(&st, &caller, &me, &owner, body).await
+    caller.require_admin()?;
+    let owner = st.svc.account(&name).await?;
+    create_for(&st, &caller, &owner, body).await
 }

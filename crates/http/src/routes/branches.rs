@@ -1,6 +1,5 @@
 //! Branches and refs of a repository, read from git.
 
-use super::repos::load_repo;
 use crate::auth::Caller;
 use crate::error::ApiResult;
 use crate::paging::{list_headers, paging};
@@ -42,8 +41,9 @@ async fn list(
     Path((owner, repo)): Path<(String, String)>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<BranchJson>>)> {
-    let (r, mode) = load_repo(&st, &caller, &owner, &repo).await?;
-    let all = st.svc.branches(&r).await?;
+    let ctx = st.svc.repo_ctx(&caller, &owner, &repo).await?;
+    let all = st.svc.branches(&ctx).await?;
+    let (r, mode) = (ctx.repo(), ctx.mode());
     let p = paging(&st.cfg, &uri);
     let full = format!("{}/{}", r.owner.name, r.repo.name);
     let page = all
@@ -66,8 +66,9 @@ async fn one(
     caller: Caller,
     Path((owner, repo, branch)): Path<(String, String, String)>,
 ) -> ApiResult<Json<BranchJson>> {
-    let (r, mode) = load_repo(&st, &caller, &owner, &repo).await?;
-    let all = st.svc.branches(&r).await?;
+    let ctx = st.svc.repo_ctx(&caller, &owner, &repo).await?;
+    let all = st.svc.branches(&ctx).await?;
+    let (r, mode) = (ctx.repo(), ctx.mode());
     let b = all
         .iter()
         .find(|b| b.name == branch)
@@ -88,11 +89,11 @@ async fn refs_matching(
     repo: &str,
     prefix: &str,
 ) -> ApiResult<Json<Vec<ReferenceJson>>> {
-    let (r, _) = load_repo(st, caller, owner, repo).await?;
-    let full = format!("{}/{}", r.owner.name, r.repo.name);
+    let ctx = st.svc.repo_ctx(caller, owner, repo).await?;
+    let full = format!("{}/{}", ctx.repo().owner.name, ctx.repo().repo.name);
     let list: Vec<ReferenceJson> = st
         .svc
-        .refs(&r)
+        .refs(&ctx)
         .await?
         .iter()
         .filter(|x| x.name.starts_with(prefix))

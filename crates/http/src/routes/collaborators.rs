@@ -1,8 +1,6 @@
 //! Repository collaborators (`/repos/{owner}/{repo}/collaborators...`). Reading needs read
 //! access; adding and removing need admin access (403 otherwise).
 
-use super::repos::load_repo;
-use super::users::target_user;
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiResult;
@@ -13,8 +11,6 @@ use crate::views::user::{user_json, view_for, UserJson};
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use oxforge_core::access::{AccessMode, Viewer};
-use oxforge_core::model::User;
 use oxforge_core::Error;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -31,16 +27,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
 const OWNER: &str = "owner of the repo";
 const REPO: &str = "name of the repo";
 const COLLABORATOR: &str = "username of the collaborator";
-
-/// Gitea answers an unknown collaborator name with 422.
-async fn collaborator(st: &AppState, name: &str) -> ApiResult<User> {
-    Ok(st
-        .svc
-        .store
-        .user_by_name(name)
-        .await?
-        .ok_or_else(|| Error::validation(format!("user does not exist [uid: 0, name: {name}]")))?)
-}
 
 #[derive(Serialize)]
 pub struct CollaboratorJson {
@@ -61,10 +47,10 @@ async fn list(
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<CollaboratorJson>>)> {
     caller.require_user()?;
-    let (r, _) = load_repo(&st, &caller, &owner, &repo).await?;
+    let ctx = st.svc.repo_ctx(&caller, &owner, &repo).await?;
     let p = paging(&st.cfg, &uri);
-    let (list, total) = st.svc.store.collaborators(r.repo.id, Some(p)).await?;
-    let has_code = r.repo.settings.has_code;
+    let (list, total) = st.svc.collaborators(&caller, &ctx, p).await?;
+    let has_code = ctx.repo().repo.settings.has_code;
     let data = list
         .iter()
         .map(|(u, mode)| CollaboratorJson {
@@ -87,11 +73,10 @@ async fn check(
     Path((owner, repo, name)): Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
     caller.require_user()?;
-    let (r, _) = load_repo(&st, &caller, &owner, &repo).await?;
-    let user = collaborator(&st, &name).await?;
-    match st.svc.store.collaboration(r.repo.id, user.id).await? {
-        Some(_) => Ok(StatusCode::NO_CONTENT),
-        None => Err(Error::not_found().into()),
+    let ctx = st.svc.repo_ctx(&caller, &owner, &repo).await?;
+    match st.svc.is_collaborator(&caller, &ctx, &name).await? {
+        true => Ok(StatusCode::NO_CONTENT),
+        false => Err(Error::not_found().into()),
     }
 }
 
@@ -101,23 +86,6 @@ async fn check(
 pub struct AddCollaboratorOption {
     /// `read`, `write` (the default) or `admin`.
     permission: Option<String>,
-}
-
-async fn require_repo_admin(
-    st: &AppState,
-    caller: &Caller,
-    owner: &str,
-    repo: &str,
-) -> ApiResult<oxforge_core::model::RepoWithOwner> {
-    caller.require_user()?;
-    let (r, mode) = load_repo(st, caller, owner, repo).await?;
-    if mode < AccessMode::Admin {
-        return Err(Error::forbidden(
-            "user should be an owner or a collaborator with admin write of a repository",
-        )
-        .into());
-    }
-    Ok(r)
 }
 
 #[utoipa::path(put, path = "/repos/{owner}/{repo}/collaborators/{collaborator}", tag = "repository", operation_id = "repoAddCollaborator",
@@ -131,10 +99,11 @@ async fn add(
     Path((owner, repo, name)): Path<(String, String, String)>,
     Body(o): Body<AddCollaboratorOption>,
 ) -> ApiResult<StatusCode> {
-    let r = require_repo_admin(&st, &caller, &owner, &repo).await?;
-    let user = collaborator(&st, &name).await?;
+    caller.require_user()?;
+    let ctx = st.svc.repo_ctx(&caller, &owner, &repo).await?;
+    let permission = o.permission.as_deref().filter(|p| !p.is_empty());
     st.svc
-        .set_collaborator(&r, &user, o.permission.as_deref().filter(|p| !p.is_empty()))
+        .set_collaborator(&caller, &ctx, &name, permission)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -148,9 +117,9 @@ async fn remove(
     caller: Caller,
     Path((owner, repo, name)): Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
-    let r = require_repo_admin(&st, &caller, &owner, &repo).await?;
-    let user = collaborator(&st, &name).await?;
-    st.svc.remove_collaborator(&r, &user).await?;
+    caller.require_user()?;
+    let ctx = st.svc.repo_ctx(&caller, &owner, &repo).await?;
+    st.svc.remove_collaborator(&caller, &ctx, &name).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -163,14 +132,9 @@ async fn permission(
     caller: Caller,
     Path((owner, repo, name)): Path<(String, String, String)>,
 ) -> ApiResult<Json<RepoCollaboratorPermissionJson>> {
-    let me = caller.require_user()?;
-    let (r, mode) = load_repo(&st, &caller, &owner, &repo).await?;
-    let user = target_user(&st, &name).await?;
-    if !me.is_admin && me.id != user.id && mode < AccessMode::Admin {
-        return Err(Error::forbidden("Only admins can query all permissions, repo admins can query all repo permissions, collaborators can query only their own").into());
-    }
-    // The user's own access, by the same rule as every other answer.
-    let theirs = st.svc.access(&Viewer::of(Some(&user), false), &r).await?;
+    caller.require_user()?;
+    let ctx = st.svc.repo_ctx(&caller, &owner, &repo).await?;
+    let (user, theirs) = st.svc.permission_of(&caller, &ctx, &name).await?;
     Ok(Json(RepoCollaboratorPermissionJson {
         permission: theirs.name().into(),
         role_name: theirs.name().into(),

@@ -3,7 +3,7 @@
 //! access with the tracker enabled (404 otherwise, as for a missing repository); who may
 //! write what is decided in `oxforge_service::issues`.
 
-use super::repos::{bool_param, load_repo};
+use super::repos::bool_param;
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::{ApiError, ApiResult};
@@ -16,15 +16,16 @@ use crate::views::issue::{
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::Json;
-use oxforge_core::issues::{Comment, Issue, Label, Milestone, StateFilter};
-use oxforge_core::model::RepoWithOwner;
-use oxforge_core::{Error, ErrorKind};
+use oxforge_core::issues::{Issue, StateFilter};
+use oxforge_core::query::{LabelChange, MilestoneFilter};
+use oxforge_core::Error;
+use oxforge_service::issue_comments::CommentView;
+use oxforge_service::issue_labels::LabelRefs;
 use oxforge_service::issues::{
-    CreateIssue, EditIssue, IssueAccess, LabelOptions, MilestoneOptions,
+    CreateIssue, EditIssue, IssueQuery, IssueSearch, IssueView, LabelOptions, MilestoneOptions,
+    Tracker,
 };
-use oxforge_store::{IssueFilter, LabelChange, MilestoneFilter};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -54,30 +55,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
 const OWNER: &str = "owner of the repo";
 const REPO: &str = "name of the repo";
 const INDEX: &str = "index of the issue";
-
-/// A repository whose tracker the caller may read, with their standing on it.
-struct Tracker {
-    r: RepoWithOwner,
-    a: IssueAccess,
-}
-
-async fn tracker(st: &AppState, caller: &Caller, owner: &str, repo: &str) -> ApiResult<Tracker> {
-    let (r, mode) = load_repo(st, caller, owner, repo).await?;
-    let a = st.svc.issue_access(&r, mode)?;
-    Ok(Tracker { r, a })
-}
-
-/// Writes to an archived repository are refused with 423.
-fn writable(r: &RepoWithOwner) -> ApiResult<()> {
-    if r.repo.is_archived {
-        return Err(Error::new(
-            ErrorKind::Locked,
-            format!("{}/{} is archived", r.owner.name, r.repo.name),
-        )
-        .into());
-    }
-    Ok(())
-}
 
 /// A path number; anything else names nothing (404).
 fn number(s: &str) -> ApiResult<i64> {
@@ -117,87 +94,42 @@ fn csv(uri: &Uri, key: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// A user named in a filter; unknown names are 404, as Gitea.
-async fn filter_user(st: &AppState, uri: &Uri, key: &str) -> ApiResult<Option<i64>> {
-    match query_value(uri, key).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(name) => match st.svc.store.user_by_name(&name).await? {
-            Some(u) => Ok(Some(u.id)),
-            None => Err(Error::not_found_msg(format!("user does not exist [name: {name}]")).into()),
-        },
-    }
-}
-
-/// Issue JSON for a page of issues (posters, labels, assignees and milestones loaded
-/// once for the page).
-async fn issues_json(
-    st: &AppState,
-    caller: &Caller,
-    repos: &HashMap<i64, RepoWithOwner>,
-    issues: &[Issue],
-) -> ApiResult<Vec<IssueJson>> {
-    let store = &st.svc.store;
-    let ids: Vec<i64> = issues.iter().map(|i| i.id).collect();
-    let mut posters: Vec<i64> = issues.iter().filter_map(|i| i.poster_id).collect();
-    posters.sort_unstable();
-    posters.dedup();
-    let mut milestone_ids: Vec<i64> = issues.iter().filter_map(|i| i.milestone_id).collect();
-    milestone_ids.sort_unstable();
-    milestone_ids.dedup();
-    let users = store.users_by_ids(&posters).await?;
-    let labels = store.labels_of_issues(&ids).await?;
-    let assignees = store.assignees_of_issues(&ids).await?;
-    let milestones = store.milestones_by_ids(&milestone_ids).await?;
-    Ok(issues
+/// Issue JSON for a page of issues.
+fn issues_json(st: &AppState, caller: &Caller, views: &[IssueView]) -> Vec<IssueJson> {
+    views
         .iter()
-        .filter_map(|i| {
-            let r = repos.get(&i.repo_id)?;
-            let parts = IssueParts {
-                poster: i.poster_id.and_then(|p| users.get(&p)),
-                labels: labels.get(&i.id).map_or(&[], |v| v.as_slice()),
-                milestone: i.milestone_id.and_then(|m| milestones.get(&m)),
-                assignees: assignees.get(&i.id).map_or(&[], |v| v.as_slice()),
-            };
-            Some(issue_json(&st.cfg, caller, r, i, parts))
-        })
-        .collect())
+        .map(|v| one_issue_json(st, caller, v))
+        .collect()
 }
 
-async fn one_issue_json(
-    st: &AppState,
-    caller: &Caller,
-    r: &RepoWithOwner,
-    i: &Issue,
-) -> ApiResult<IssueJson> {
-    let repos = HashMap::from([(r.repo.id, r.clone())]);
-    issues_json(st, caller, &repos, std::slice::from_ref(i))
-        .await?
-        .pop()
-        .ok_or_else(|| Error::internal("issue without its repository").into())
+fn one_issue_json(st: &AppState, caller: &Caller, v: &IssueView) -> IssueJson {
+    let parts = IssueParts {
+        poster: v.poster.as_ref(),
+        labels: &v.labels,
+        milestone: v.milestone.as_ref(),
+        assignees: &v.assignees,
+    };
+    issue_json(&st.cfg, caller, &v.repo, &v.issue, parts)
 }
 
-async fn comments_json(
+fn comments_json(
     st: &AppState,
     caller: &Caller,
-    r: &RepoWithOwner,
-    comments: &[Comment],
-) -> ApiResult<Vec<CommentJson>> {
-    let mut posters: Vec<i64> = comments.iter().filter_map(|c| c.poster_id).collect();
-    posters.sort_unstable();
-    posters.dedup();
-    let mut issue_ids: Vec<i64> = comments.iter().map(|c| c.issue_id).collect();
-    issue_ids.sort_unstable();
-    issue_ids.dedup();
-    let users = st.svc.store.users_by_ids(&posters).await?;
-    let numbers = st.svc.store.issue_numbers(&issue_ids).await?;
-    Ok(comments
-        .iter()
+    t: &Tracker,
+    list: &[CommentView],
+) -> Vec<CommentJson> {
+    list.iter()
         .map(|c| {
-            let n = numbers.get(&c.issue_id).copied().unwrap_or(0);
-            let poster = c.poster_id.and_then(|p| users.get(&p));
-            comment_json(&st.cfg, caller, r, n, c, poster)
+            comment_json(
+                &st.cfg,
+                caller,
+                t.repo(),
+                c.issue_number,
+                &c.comment,
+                c.poster.as_ref(),
+            )
         })
-        .collect())
+        .collect()
 }
 
 // ---- issues ----
@@ -225,70 +157,27 @@ async fn search(
     caller: Caller,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<IssueJson>>)> {
-    let viewer = caller.viewer();
-    let mut f = IssueFilter {
-        viewer: Some(viewer),
+    let on = |k: &str| bool_param(&uri, k).unwrap_or(false);
+    let q = IssueSearch {
         closed: StateFilter::parse(query_value(&uri, "state").as_deref()).closed(),
-        label_names: csv(&uri, "labels")
-            .iter()
-            .map(|n| n.to_lowercase())
-            .collect(),
-        milestone_names: csv(&uri, "milestones")
-            .iter()
-            .map(|n| n.to_lowercase())
-            .collect(),
+        labels: csv(&uri, "labels"),
+        milestones: csv(&uri, "milestones"),
         keyword: query_value(&uri, "q"),
         updated_after: time_param(&uri, "since")?,
         updated_before: time_param(&uri, "before")?,
         pulls_only: query_value(&uri, "type").as_deref() == Some("pulls"),
         priority_repo_id: query_value(&uri, "priority_repo_id").and_then(|v| v.parse().ok()),
-        ..Default::default()
+        assigned: on("assigned"),
+        created: on("created"),
+        mentioned: on("mentioned"),
+        owner: query_value(&uri, "owner"),
+        team: query_value(&uri, "team"),
     };
-    if let Some(me) = viewer.signed_in() {
-        let on = |k: &str| bool_param(&uri, k).unwrap_or(false);
-        f.assignee_id = on("assigned").then_some(me);
-        f.poster_id = on("created").then_some(me);
-        f.mentioned_id = on("mentioned").then_some(me);
-    }
-    if let Some(name) = query_value(&uri, "owner").filter(|v| !v.is_empty()) {
-        let owner = st
-            .svc
-            .store
-            .user_by_name(&name)
-            .await?
-            .ok_or_else(|| Error::bad_request("Owner not found"))?;
-        if let Some(team) = query_value(&uri, "team").filter(|v| !v.is_empty()) {
-            if !owner.is_org() {
-                return Err(Error::bad_request(
-                    "Owner organisation is required for filtering on team",
-                )
-                .into());
-            }
-            let (teams, _) = st.svc.store.teams_of_org(owner.id, None, None).await?;
-            let t = teams
-                .iter()
-                .find(|t| t.name.eq_ignore_ascii_case(&team))
-                .ok_or_else(|| Error::bad_request("Team not found"))?;
-            f.team_id = Some(t.id);
-        }
-        f.owner_id = Some(owner.id);
-    }
     let p = paging(&st.cfg, &uri);
-    let (issues, total) = st.svc.store.list_issues(&f, Some(p)).await?;
-    let mut repo_ids: Vec<i64> = issues.iter().map(|i| i.repo_id).collect();
-    repo_ids.sort_unstable();
-    repo_ids.dedup();
-    let repos = st
-        .svc
-        .store
-        .repos_by_ids(&repo_ids)
-        .await?
-        .into_iter()
-        .map(|r| (r.repo.id, r))
-        .collect();
+    let (issues, total) = st.svc.search_issues(&caller, q, p).await?;
     Ok((
         list_headers(&st.cfg, &uri, total, Some(p), true),
-        Json(issues_json(&st, &caller, &repos, &issues).await?),
+        Json(issues_json(&st, &caller, &issues)),
     ))
 }
 
@@ -314,47 +203,24 @@ async fn list(
     Path((owner, repo)): Path<(String, String)>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<IssueJson>>)> {
-    let t = tracker(&st, &caller, &owner, &repo).await?;
-    let store = &st.svc.store;
-    let rid = t.r.repo.id;
-    let label_ids = store
-        .labels_by_names(rid, &csv(&uri, "labels"))
-        .await?
-        .iter()
-        .map(|l| l.id)
-        .collect();
-    let mut milestone_ids = Vec::new();
-    for part in csv(&uri, "milestones") {
-        let by_name = store.milestone_by_name(rid, &part).await?;
-        let found = match (by_name, part.parse::<i64>()) {
-            (Some(m), _) => Some(m),
-            (None, Ok(id)) => store.milestone(rid, id).await?,
-            (None, Err(_)) => None,
-        };
-        milestone_ids.extend(found.map(|m| m.id));
-    }
-    let f = IssueFilter {
-        repo_id: Some(rid),
+    let t = st.svc.tracker(&caller, &owner, &repo).await?;
+    let q = IssueQuery {
         closed: StateFilter::parse(query_value(&uri, "state").as_deref()).closed(),
-        label_ids,
-        milestone_ids,
+        labels: csv(&uri, "labels"),
+        milestones: csv(&uri, "milestones"),
         keyword: query_value(&uri, "q"),
-        poster_id: filter_user(&st, &uri, "created_by").await?,
-        assignee_id: filter_user(&st, &uri, "assigned_by").await?,
-        mentioned_id: filter_user(&st, &uri, "mentioned_by").await?,
+        created_by: query_value(&uri, "created_by"),
+        assigned_to: query_value(&uri, "assigned_by"),
+        mentioned: query_value(&uri, "mentioned_by"),
         updated_after: time_param(&uri, "since")?,
         updated_before: time_param(&uri, "before")?,
         pulls_only: query_value(&uri, "type").as_deref() == Some("pulls"),
-        ..Default::default()
     };
-    // Names that match nothing are discarded (so naming only unknown labels filters
-    // nothing), as Gitea documents and does.
     let p = paging(&st.cfg, &uri);
-    let (issues, total) = store.list_issues(&f, Some(p)).await?;
-    let repos = HashMap::from([(rid, t.r.clone())]);
+    let (issues, total) = st.svc.list_issues(&t, q, p).await?;
     Ok((
         list_headers(&st.cfg, &uri, total, Some(p), true),
-        Json(issues_json(&st, &caller, &repos, &issues).await?),
+        Json(issues_json(&st, &caller, &issues)),
     ))
 }
 
@@ -403,9 +269,8 @@ async fn create(
     Path((owner, repo)): Path<(String, String)>,
     Body(o): Body<CreateIssueOption>,
 ) -> ApiResult<(StatusCode, Json<IssueJson>)> {
-    let me = caller.require_user()?;
-    let t = tracker(&st, &caller, &owner, &repo).await?;
-    writable(&t.r)?;
+    caller.require_user()?;
+    let t = st.svc.tracker(&caller, &owner, &repo).await?;
     let c = CreateIssue {
         title: o.title.unwrap_or_default(),
         body: o.body.unwrap_or_default(),
@@ -416,10 +281,11 @@ async fn create(
         closed: o.closed.unwrap_or(false),
         deadline_unix: time_field(&o.due_date, "due_date")?,
     };
-    let issue = st.svc.create_issue(me, &t.r, t.a, c).await?;
+    let issue = st.svc.create_issue(&caller, &t, c).await?;
+    let view = st.svc.issue_view(&t, issue).await?;
     Ok((
         StatusCode::CREATED,
-        Json(one_issue_json(&st, &caller, &t.r, &issue).await?),
+        Json(one_issue_json(&st, &caller, &view)),
     ))
 }
 
@@ -431,9 +297,10 @@ async fn get_issue(
     caller: Caller,
     Path((owner, repo, index)): Path<(String, String, String)>,
 ) -> ApiResult<Json<IssueJson>> {
-    let t = tracker(&st, &caller, &owner, &repo).await?;
-    let issue = st.svc.issue(&t.r, number(&index)?).await?;
-    Ok(Json(one_issue_json(&st, &caller, &t.r, &issue).await?))
+    let t = st.svc.tracker(&caller, &owner, &repo).await?;
+    let issue = st.svc.issue(&t, number(&index)?).await?;
+    let view = st.svc.issue_view(&t, issue).await?;
+    Ok(Json(one_issue_json(&st, &caller, &view)))
 }
 
 #[derive(Deserialize, Serialize, Default, ToSchema)]
@@ -468,10 +335,9 @@ async fn edit_issue(
     Path((owner, repo, index)): Path<(String, String, String)>,
     Body(o): Body<EditIssueOption>,
 ) -> ApiResult<(StatusCode, Json<IssueJson>)> {
-    let me = caller.require_user()?;
-    let t = tracker(&st, &caller, &owner, &repo).await?;
-    let issue = st.svc.issue(&t.r, number(&index)?).await?;
-    writable(&t.r)?;
+    caller.require_user()?;
+    let t = st.svc.tracker(&caller, &owner, &repo).await?;
+    let issue = st.svc.issue(&t, number(&index)?).await?;
     let deadline = if o.unset_due_date == Some(true) {
         Some(0)
     } else {
@@ -486,10 +352,11 @@ async fn edit_issue(
         state: o.state,
         deadline_unix: deadline,
     };
-    let issue = st.svc.edit_issue(me, &t.r, t.a, &issue, e).await?;
+    let issue = st.svc.edit_issue(&caller, &t, &issue, e).await?;
+    let view = st.svc.issue_view(&t, issue).await?;
     Ok((
         StatusCode::CREATED,
-        Json(one_issue_json(&st, &caller, &t.r, &issue).await?),
+        Json(one_issue_json(&st, &caller, &view)),
     ))
 }
 
@@ -503,9 +370,9 @@ async fn delete_issue(
     Path((owner, repo, index)): Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
     caller.require_user()?;
-    let t = tracker(&st, &caller, &owner, &repo).await?;
-    let issue = st.svc.issue(&t.r, number(&index)?).await?;
-    st.svc.delete_issue(t.a, &issue).await?;
+    let t = st.svc.tracker(&caller, &owner, &repo).await?;
+    let issue = st.svc.issue(&t, number(&index)?).await?;
+    st.svc.delete_issue(&caller, &t, &issue).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -523,17 +390,16 @@ async fn issue_comments(
     Path((owner, repo, index)): Path<(String, String, String)>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<CommentJson>>)> {
-    let t = tracker(&st, &caller, &owner, &repo).await?;
-    let issue = st.svc.issue(&t.r, number(&index)?).await?;
+    let t = st.svc.tracker(&caller, &owner, &repo).await?;
+    let issue = st.svc.issue(&t, number(&index)?).await?;
     let (since, before) = (time_param(&uri, "since")?, time_param(&uri, "before")?);
     let (list, total) = st
         .svc
-        .store
-        .comments(t.r.repo.id, Some(issue.id), since, before, None)
+        .comments(&t, Some(&issue), since, before, None)
         .await?;
     Ok((
         list_headers(&st.cfg, &uri, total, None, false),
-        Json(comments_json(&st, &caller, &t.r, &list).await?),
+        Json(comments_json(&st, &caller, &t, &list)),
     ))
 }
 
@@ -557,24 +423,14 @@ async fn create_comment(
     Path((owner, repo, index)): Path<(String, String, String)>,
     Body(o): Body<CommentOption>,
 ) -> ApiResult<(StatusCode, Json<CommentJson>)> {
-    let me = caller.require_user()?;
-    let t = tracker(&st, &caller, &owner, &repo).await?;
-    let issue = st.svc.issue(&t.r, number(&index)?).await?;
-    writable(&t.r)?;
+    caller.require_user()?;
+    let t = st.svc.tracker(&caller, &owner, &repo).await?;
+    let issue = st.svc.issue(&t, number(&index)?).await?;
     let body = o.body.unwrap_or_default();
-    let c = st.svc.create_comment(me, &t.r, t.a, &issue, &body).await?;
-    let poster = Some(me);
-    Ok((
-        StatusCode::CREATED,
-        Json(comment_json(
-            &st.cfg,
-            &caller,
-            &t.r,
-            issue.number,
-            &c,
-            poster,
-        )),
-    ))
+    let c = st.svc.create_comment(&caller, &t, &issue, &body).await?;
+    let mut out = comments_json(&st, &caller, &t, std::slice::from_ref(&c));
+    let json = out.pop().ok_or_else(Error::not_found)?;
+    Ok((StatusCode::CREATED, Json(json)))
 }
 
 #[utoipa::path(get, path = "/repos/{owner}/{repo}/issues/comments", tag = "issue", operation_id = "issueGetRepoComments",
@@ -590,27 +446,14 @@ async fn repo_comments(
     Path((owner, repo)): Path<(String, String)>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<CommentJson>>)> {
-    let t = tracker(&st, &caller, &owner, &repo).await?;
+    let t = st.svc.tracker(&caller, &owner, &repo).await?;
     let (since, before) = (time_param(&uri, "since")?, time_param(&uri, "before")?);
     let p = paging(&st.cfg, &uri);
-    let (list, total) = st
-        .svc
-        .store
-        .comments(t.r.repo.id, None, since, before, Some(p))
-        .await?;
+    let (list, total) = st.svc.comments(&t, None, since, before, Some(p)).await?;
     Ok((
         list_headers(&st.cfg, &uri, total, Some(p), true),
-        Json(comments_json(&st, &caller, &t.r, &list).await?),
+        Json(comments_json(&st, &caller, &t, &list)),
     ))
-}
-
-async fn load_comment(st: &AppState, t: &Tracker, id: &str) -> ApiResult<Comment> {
-    Ok(st
-        .svc
-        .store
-        .comment(t.r.repo.id, number(id)?)
-        .await?
-        .ok_or_else(Error::not_found)?)
 }
 
 #[utoipa::path(get, path = "/repos/{owner}/{repo}/issues/comments/{id}", tag = "issue", operation_id = "issueGetComment",
@@ -621,14 +464,11 @@ async fn get_comment(
     caller: Caller,
     Path((owner, repo, id)): Path<(String, String, String)>,
 ) -> ApiResult<Json<CommentJson>> {
-    let t = tracker(&st, &caller, &owner, &repo).await?;
-    let c = load_comment(&st, &t, &id).await?;
-    Ok(Json(
-        comments_json(&st, &caller, &t.r, std::slice::from_ref(&c))
-            .await?
-            .pop()
-            .ok_or_else(Error::not_found)?,
-    ))
+    let t = st.svc.tracker(&caller, &owner, &repo).await?;
+    let c = st.svc.comment(&t, number(&id)?).await?;
+    let c = st.svc.comment_view(c).await?;
+    let mut out = comments_json(&st, &caller, &t, std::slice::from_ref(&c));
+    Ok(Json(out.pop().ok_or_else(Error::not_found)?))
 }
 
 async fn edit_comment_for(
@@ -639,20 +479,15 @@ async fn edit_comment_for(
     id: &str,
     o: CommentOption,
 ) -> ApiResult<Json<CommentJson>> {
-    let me = caller.require_user()?;
-    let t = tracker(st, caller, owner, repo).await?;
-    let c = load_comment(st, &t, id).await?;
-    writable(&t.r)?;
+    caller.require_user()?;
+    let t = st.svc.tracker(caller, owner, repo).await?;
+    let c = st.svc.comment(&t, number(id)?).await?;
     let c = st
         .svc
-        .edit_comment(me, &t.r, t.a, &c, &o.body.unwrap_or_default())
+        .edit_comment(caller, &t, &c, &o.body.unwrap_or_default())
         .await?;
-    Ok(Json(
-        comments_json(st, caller, &t.r, std::slice::from_ref(&c))
-            .await?
-            .pop()
-            .ok_or_else(Error::not_found)?,
-    ))
+    let mut out = comments_json(st, caller, &t, std::slice::from_ref(&c));
+    Ok(Json(out.pop().ok_or_else(Error::not_found)?))
 }
 
 async fn delete_comment_for(
@@ -662,11 +497,10 @@ async fn delete_comment_for(
     repo: &str,
     id: &str,
 ) -> ApiResult<StatusCode> {
-    let me = caller.require_user()?;
-    let t = tracker(st, caller, owner, repo).await?;
-    let c = load_comment(st, &t, id).await?;
-    writable(&t.r)?;
-    st.svc.delete_comment(me, t.a, &c).await?;
+    caller.require_user()?;
+    let t = st.svc.tracker(caller, owner, repo).await?;
+    let c = st.svc.comment(&t, number(id)?).await?;
+    st.svc.delete_comment(caller, &t, &c).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -733,38 +567,29 @@ pub struct IssueLabelsOption {
     labels: Vec<serde_json::Value>,
 }
 
-/// Label ids from ids or names; a name or id that is not the repository's is 422.
-async fn label_ids(st: &AppState, r: &RepoWithOwner, o: &IssueLabelsOption) -> ApiResult<Vec<i64>> {
-    let mut ids = Vec::new();
-    let mut names = Vec::new();
+/// Label ids and names as the client sent them.
+fn label_refs(o: &IssueLabelsOption) -> ApiResult<LabelRefs> {
+    let mut refs = LabelRefs::default();
     for v in &o.labels {
         match v {
-            serde_json::Value::Number(n) => ids.push(
+            serde_json::Value::Number(n) => refs.ids.push(
                 n.as_i64()
                     .ok_or_else(|| Error::validation(format!("invalid label id: {n}")))?,
             ),
-            serde_json::Value::String(s) => names.push(s.clone()),
+            serde_json::Value::String(s) => refs.names.push(s.clone()),
             other => return Err(Error::validation(format!("invalid label: {other}")).into()),
         }
     }
-    let found = st.svc.store.labels_by_names(r.repo.id, &names).await?;
-    if let Some(missing) = names
-        .iter()
-        .find(|n| !found.iter().any(|l| l.name.eq_ignore_ascii_case(n)))
-    {
-        return Err(Error::validation(format!("label does not exist [name: {missing}]")).into());
-    }
-    ids.extend(found.iter().map(|l| l.id));
-    Ok(ids)
+    Ok(refs)
 }
 
-async fn labels_of(st: &AppState, r: &RepoWithOwner, issue: &Issue) -> ApiResult<Vec<LabelJson>> {
-    let mut map = st.svc.store.labels_of_issues(&[issue.id]).await?;
-    Ok(map
-        .remove(&issue.id)
-        .unwrap_or_default()
+async fn labels_of(st: &AppState, t: &Tracker, issue: &Issue) -> ApiResult<Vec<LabelJson>> {
+    Ok(st
+        .svc
+        .issue_labels(issue)
+        .await?
         .iter()
-        .map(|l| label_json(&st.cfg, r, l))
+        .map(|l| label_json(&st.cfg, t.repo(), l))
         .collect())
 }
 
@@ -776,9 +601,9 @@ async fn issue_labels(
     caller: Caller,
     Path((owner, repo, index)): Path<(String, String, String)>,
 ) -> ApiResult<Json<Vec<LabelJson>>> {
-    let t = tracker(&st, &caller, &owner, &repo).await?;
-    let issue = st.svc.issue(&t.r, number(&index)?).await?;
-    Ok(Json(labels_of(&st, &t.r, &issue).await?))
+    let t = st.svc.tracker(&caller, &owner, &repo).await?;
+    let issue = st.svc.issue(&t, number(&index)?).await?;
+    Ok(Json(labels_of(&st, &t, &issue).await?))
 }
 
 async fn change_labels(
@@ -791,15 +616,14 @@ async fn change_labels(
     o: Option<IssueLabelsOption>,
 ) -> ApiResult<(Tracker, Issue)> {
     caller.require_user()?;
-    let t = tracker(st, caller, owner, repo).await?;
-    let issue = st.svc.issue(&t.r, number(index)?).await?;
-    writable(&t.r)?;
-    let ids = match &o {
-        Some(o) => label_ids(st, &t.r, o).await?,
-        None => Vec::new(),
+    let t = st.svc.tracker(caller, owner, repo).await?;
+    let issue = st.svc.issue(&t, number(index)?).await?;
+    let refs = match &o {
+        Some(o) => label_refs(o)?,
+        None => LabelRefs::default(),
     };
     st.svc
-        .change_issue_labels(&t.r, t.a, &issue, change, &ids)
+        .change_issue_labels(caller, &t, &issue, change, refs)
         .await?;
     Ok((t, issue))
 }
@@ -813,7 +637,7 @@ async fn labels_after(
     o: IssueLabelsOption,
 ) -> ApiResult<Json<Vec<LabelJson>>> {
     let (t, issue) = change_labels(st, caller, &owner, &repo, &index, change, Some(o)).await?;
-    Ok(Json(labels_of(st, &t.r, &issue).await?))
+    Ok(Json(labels_of(st, &t, &issue).await?))
 }
 
 #[utoipa::path(post, path = "/repos/{owner}/{repo}/issues/{index}/labels", tag = "issue", operation_id = "issueAddLabel",
@@ -920,15 +744,6 @@ impl From<LabelOption> for LabelOptions {
     }
 }
 
-async fn load_label(st: &AppState, t: &Tracker, id: &str) -> ApiResult<Label> {
-    Ok(st
-        .svc
-        .store
-        .label(t.r.repo.id, number(id)?)
-        .await?
-        .ok_or_else(Error::not_found)?)
-}
-
 #[utoipa::path(get, path = "/repos/{owner}/{repo}/labels", tag = "issue", operation_id = "issueListLabels",
     params(("owner" = String, Path, description = OWNER), ("repo" = String, Path, description = REPO),
         ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
@@ -939,12 +754,16 @@ async fn list_labels(
     Path((owner, repo)): Path<(String, String)>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<LabelJson>>)> {
-    let t = tracker(&st, &caller, &owner, &repo).await?;
+    let t = st.svc.tracker(&caller, &owner, &repo).await?;
     let p = paging(&st.cfg, &uri);
-    let (list, total) = st.svc.store.labels(t.r.repo.id, Some(p)).await?;
+    let (list, total) = st.svc.labels(&t, p).await?;
     Ok((
         list_headers(&st.cfg, &uri, total, Some(p), true),
-        Json(list.iter().map(|l| label_json(&st.cfg, &t.r, l)).collect()),
+        Json(
+            list.iter()
+                .map(|l| label_json(&st.cfg, t.repo(), l))
+                .collect(),
+        ),
     ))
 }
 
@@ -960,10 +779,9 @@ async fn create_label(
     Body(o): Body<LabelOption>,
 ) -> ApiResult<(StatusCode, Json<LabelJson>)> {
     caller.require_user()?;
-    let t = tracker(&st, &caller, &owner, &repo).await?;
-    writable(&t.r)?;
-    let l = st.svc.create_label(&t.r, t.a, o.into()).await?;
-    Ok((StatusCode::CREATED, Json(label_json(&st.cfg, &t.r, &l))))
+    let t = st.svc.tracker(&caller, &owner, &repo).await?;
+    let l = st.svc.create_label(&caller, &t, o.into()).await?;
+    Ok((StatusCode::CREATED, Json(label_json(&st.cfg, t.repo(), &l))))
 }
 
 #[utoipa::path(get, path = "/repos/{owner}/{repo}/labels/{id}", tag = "issue", operation_id = "issueGetLabel",
@@ -974,9 +792,9 @@ async fn get_label(
     caller: Caller,
     Path((owner, repo, id)): Path<(String, String, String)>,
 ) -> ApiResult<Json<LabelJson>> {
-    let t = tracker(&st, &caller, &owner, &repo).await?;
-    let l = load_label(&st, &t, &id).await?;
-    Ok(Json(label_json(&st.cfg, &t.r, &l)))
+    let t = st.svc.tracker(&caller, &owner, &repo).await?;
+    let l = st.svc.label(&t, number(&id)?).await?;
+    Ok(Json(label_json(&st.cfg, t.repo(), &l)))
 }
 
 #[utoipa::path(patch, path = "/repos/{owner}/{repo}/labels/{id}", tag = "issue", operation_id = "issueEditLabel",
@@ -991,11 +809,10 @@ async fn edit_label(
     Body(o): Body<LabelOption>,
 ) -> ApiResult<Json<LabelJson>> {
     caller.require_user()?;
-    let t = tracker(&st, &caller, &owner, &repo).await?;
-    let l = load_label(&st, &t, &id).await?;
-    writable(&t.r)?;
-    let l = st.svc.edit_label(t.a, l, o.into()).await?;
-    Ok(Json(label_json(&st.cfg, &t.r, &l)))
+    let t = st.svc.tracker(&caller, &owner, &repo).await?;
+    let l = st.svc.label(&t, number(&id)?).await?;
+    let l = st.svc.edit_label(&caller, &t, l, o.into()).await?;
+    Ok(Json(label_json(&st.cfg, t.repo(), &l)))
 }
 
 #[utoipa::path(delete, path = "/repos/{owner}/{repo}/labels/{id}", tag = "issue", operation_id = "issueDeleteLabel",
@@ -1008,10 +825,9 @@ async fn delete_label(
     Path((owner, repo, id)): Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
     caller.require_user()?;
-    let t = tracker(&st, &caller, &owner, &repo).await?;
-    let l = load_label(&st, &t, &id).await?;
-    writable(&t.r)?;
-    st.svc.delete_label(t.a, &l).await?;
+    let t = st.svc.tracker(&caller, &owner, &repo).await?;
+    let l = st.svc.label(&t, number(&id)?).await?;
+    st.svc.delete_label(&caller, &t, &l).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1037,20 +853,6 @@ fn milestone_options(o: MilestoneOption) -> ApiResult<MilestoneOptions> {
     })
 }
 
-/// A milestone by id, or by name when no milestone has that id (as Gitea).
-async fn load_milestone(st: &AppState, t: &Tracker, id: &str) -> ApiResult<Milestone> {
-    let store = &st.svc.store;
-    if let Ok(n) = id.parse::<i64>() {
-        if let Some(m) = store.milestone(t.r.repo.id, n).await? {
-            return Ok(m);
-        }
-    }
-    Ok(store
-        .milestone_by_name(t.r.repo.id, id)
-        .await?
-        .ok_or_else(Error::not_found)?)
-}
-
 #[utoipa::path(get, path = "/repos/{owner}/{repo}/milestones", tag = "issue", operation_id = "issueGetMilestonesList",
     params(("owner" = String, Path, description = OWNER), ("repo" = String, Path, description = REPO),
         ("state" = Option<String>, Query, description = "`open`, `closed` or `all` (the default)"),
@@ -1063,7 +865,7 @@ async fn list_milestones(
     Path((owner, repo)): Path<(String, String)>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<MilestoneJson>>)> {
-    let t = tracker(&st, &caller, &owner, &repo).await?;
+    let t = st.svc.tracker(&caller, &owner, &repo).await?;
     let f = MilestoneFilter {
         closed: match query_value(&uri, "state").as_deref() {
             Some("open") => Some(false),
@@ -1073,7 +875,7 @@ async fn list_milestones(
         name: query_value(&uri, "name"),
     };
     let p = paging(&st.cfg, &uri);
-    let (list, total) = st.svc.store.milestones(t.r.repo.id, &f, Some(p)).await?;
+    let (list, total) = st.svc.milestones(&t, &f, p).await?;
     Ok((
         list_headers(&st.cfg, &uri, total, Some(p), true),
         Json(list.iter().map(milestone_json).collect()),
@@ -1092,11 +894,10 @@ async fn create_milestone(
     Body(o): Body<MilestoneOption>,
 ) -> ApiResult<(StatusCode, Json<MilestoneJson>)> {
     caller.require_user()?;
-    let t = tracker(&st, &caller, &owner, &repo).await?;
-    writable(&t.r)?;
+    let t = st.svc.tracker(&caller, &owner, &repo).await?;
     let m = st
         .svc
-        .create_milestone(&t.r, t.a, milestone_options(o)?)
+        .create_milestone(&caller, &t, milestone_options(o)?)
         .await?;
     Ok((StatusCode::CREATED, Json(milestone_json(&m))))
 }
@@ -1109,8 +910,8 @@ async fn get_milestone(
     caller: Caller,
     Path((owner, repo, id)): Path<(String, String, String)>,
 ) -> ApiResult<Json<MilestoneJson>> {
-    let t = tracker(&st, &caller, &owner, &repo).await?;
-    Ok(Json(milestone_json(&load_milestone(&st, &t, &id).await?)))
+    let t = st.svc.tracker(&caller, &owner, &repo).await?;
+    Ok(Json(milestone_json(&st.svc.milestone(&t, &id).await?)))
 }
 
 #[utoipa::path(patch, path = "/repos/{owner}/{repo}/milestones/{id}", tag = "issue", operation_id = "issueEditMilestone",
@@ -1125,10 +926,12 @@ async fn edit_milestone(
     Body(o): Body<MilestoneOption>,
 ) -> ApiResult<Json<MilestoneJson>> {
     caller.require_user()?;
-    let t = tracker(&st, &caller, &owner, &repo).await?;
-    let m = load_milestone(&st, &t, &id).await?;
-    writable(&t.r)?;
-    let m = st.svc.edit_milestone(t.a, m, milestone_options(o)?).await?;
+    let t = st.svc.tracker(&caller, &owner, &repo).await?;
+    let m = st.svc.milestone(&t, &id).await?;
+    let m = st
+        .svc
+        .edit_milestone(&caller, &t, m, milestone_options(o)?)
+        .await?;
     Ok(Json(milestone_json(&m)))
 }
 
@@ -1142,9 +945,8 @@ async fn delete_milestone(
     Path((owner, repo, id)): Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
     caller.require_user()?;
-    let t = tracker(&st, &caller, &owner, &repo).await?;
-    let m = load_milestone(&st, &t, &id).await?;
-    writable(&t.r)?;
-    st.svc.delete_milestone(t.a, &m).await?;
+    let t = st.svc.tracker(&caller, &owner, &repo).await?;
+    let m = st.svc.milestone(&t, &id).await?;
+    st.svc.delete_milestone(&caller, &t, &m).await?;
     Ok(StatusCode::NO_CONTENT)
 }

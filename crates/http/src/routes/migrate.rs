@@ -1,16 +1,15 @@
 //! `POST /repos/migrate` and `POST /repos/{owner}/{repo}/mirror-sync`.
 
-use super::repos::load_repo;
+use super::repos::ctx_json;
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiResult;
 use crate::state::AppState;
-use crate::views::repo::{repo_json, RepoJson};
+use crate::views::repo::RepoJson;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use oxforge_core::access::AccessMode;
-use oxforge_core::{Error, ErrorKind};
+use oxforge_core::Error;
 use oxforge_service::migrations::MigrateRequest;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -69,7 +68,7 @@ async fn migrate(
     caller: Caller,
     Body(o): Body<MigrateRepoOptions>,
 ) -> ApiResult<(StatusCode, Json<RepoJson>)> {
-    let doer = caller.require_user()?;
+    caller.require_user()?;
     let clone_addr = o.clone_addr.unwrap_or_default();
     if clone_addr.trim().is_empty() {
         return Err(Error::validation("[CloneAddr]: Required").into());
@@ -78,10 +77,10 @@ async fn migrate(
     if repo_name.is_empty() {
         return Err(Error::validation("[RepoName]: Required").into());
     }
-    let r = st
+    let ctx = st
         .svc
         .migrate(
-            doer,
+            &caller,
             MigrateRequest {
                 clone_addr,
                 repo_name,
@@ -97,10 +96,7 @@ async fn migrate(
             },
         )
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(repo_json(&st.cfg, &caller, &r, AccessMode::Owner)),
-    ))
+    Ok((StatusCode::CREATED, Json(ctx_json(&st, &caller, &ctx))))
 }
 
 #[utoipa::path(post, path = "/repos/{owner}/{repo}/mirror-sync", tag = "repository", operation_id = "repoMirrorSync",
@@ -114,18 +110,7 @@ async fn mirror_sync(
     caller: Caller,
     Path((owner, repo)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    let (r, mode) = load_repo(&st, &caller, &owner, &repo).await?;
-    caller.require_user()?;
-    if mode < AccessMode::Write {
-        return Err(Error::forbidden("user should have a permission to write to a repo").into());
-    }
-    if r.repo.is_archived {
-        return Err(Error::new(
-            ErrorKind::Locked,
-            format!("{}/{} is archived", r.owner.name, r.repo.name),
-        )
-        .into());
-    }
-    st.svc.request_mirror_sync(&r).await?;
+    let ctx = st.svc.repo_ctx(&caller, &owner, &repo).await?;
+    st.svc.request_mirror_sync(&caller, &ctx).await?;
     Ok(StatusCode::OK)
 }

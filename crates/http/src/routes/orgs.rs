@@ -1,15 +1,14 @@
 //! Organisations: create, read, edit, delete, list; members; organisation repositories.
 //! Gogs' paths (`POST /user/orgs`, `POST /org/{org}/repos`) do what Gitea's do.
 
-use super::repos::{create_option, owner_repo_list, CreateRepoOption};
-use super::users::{target_user, user_list_response, visible_user};
+use super::repos::{create_for, owner_repo_list, CreateRepoOption};
+use super::users::user_list_response;
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiResult;
 use crate::paging::{list_headers, optional_paging, paging};
 use crate::state::AppState;
 use crate::views::org::{org_json, OrganizationJson, OrganizationPermissionsJson};
-use crate::views::repo::repo_json;
 use crate::views::repo::RepoJson;
 use crate::views::user::UserJson;
 use axum::extract::{OriginalUri, Path, State};
@@ -18,8 +17,8 @@ use axum::Json;
 use oxforge_core::access::AccessMode;
 use oxforge_core::model::User;
 use oxforge_core::Error;
+use oxforge_service::org_members::{MemberCheck, OrgListing};
 use oxforge_service::orgs::OrgOptions;
-use oxforge_store::OrgFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -62,42 +61,9 @@ pub fn admin_routes() -> OpenApiRouter<AppState> {
 
 const ORG: &str = "name of the organization";
 
-fn org_missing(name: &str) -> Error {
-    Error::not_found_msg("GetOrgByName")
-        .with_errors(vec![format!("org does not exist [id: 0, name: {name}]")])
-}
-
 /// An organisation the caller may see, or 404 (absent, hidden, or a plain user).
 pub async fn load_org(st: &AppState, caller: &Caller, name: &str) -> ApiResult<User> {
-    let org = st
-        .svc
-        .store
-        .user_by_name(name)
-        .await?
-        .filter(User::is_org)
-        .ok_or_else(|| org_missing(name))?;
-    if !st.svc.can_see_account(&caller.viewer(), &org).await? {
-        return Err(org_missing(name).into());
-    }
-    Ok(org)
-}
-
-/// Gitea's `reqOrgOwnership`: an owner of the organisation, or a site admin.
-pub async fn require_org_owner(st: &AppState, caller: &Caller, org: &User) -> ApiResult<User> {
-    let me = caller.require_user()?;
-    if !st.svc.is_org_owner(org, me).await? {
-        return Err(Error::forbidden("Must be an organization owner").into());
-    }
-    Ok(me.clone())
-}
-
-/// Gitea's `reqOrgMembership`: a member, or a site admin.
-pub async fn require_org_member(st: &AppState, caller: &Caller, org: &User) -> ApiResult<User> {
-    let me = caller.require_user()?;
-    if !me.is_admin && !st.svc.is_org_member(org, me.id).await? {
-        return Err(Error::forbidden("Must be an organization member").into());
-    }
-    Ok(me.clone())
+    Ok(st.svc.org(caller, name).await?)
 }
 
 #[derive(Deserialize, Serialize, Default, ToSchema)]
@@ -146,11 +112,10 @@ pub struct EditOrgOption {
 async fn create_as(
     st: &AppState,
     caller: &Caller,
-    doer: &User,
     owner: &User,
     o: CreateOrgOption,
 ) -> ApiResult<(StatusCode, Json<OrganizationJson>)> {
-    let org = st.svc.create_org(doer, owner, o.into()).await?;
+    let org = st.svc.create_org(caller, owner, o.into()).await?;
     Ok((StatusCode::CREATED, Json(org_json(caller, &org))))
 }
 
@@ -159,10 +124,10 @@ async fn org_list(
     st: &AppState,
     caller: &Caller,
     uri: &axum::http::Uri,
-    f: OrgFilter,
+    listing: OrgListing<'_>,
     p: Option<oxforge_core::paging::Paging>,
 ) -> ApiResult<(HeaderMap, Json<Vec<OrganizationJson>>)> {
-    let (orgs, total) = st.svc.store.search_orgs(&caller.viewer(), f, p).await?;
+    let (orgs, total) = st.svc.list_orgs(caller, listing, p).await?;
     Ok((
         list_headers(&st.cfg, uri, total, p, true),
         Json(orgs.iter().map(|o| org_json(caller, o)).collect()),
@@ -178,7 +143,7 @@ async fn list_all(
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<OrganizationJson>>)> {
     let p = paging(&st.cfg, &uri);
-    org_list(&st, &caller, &uri, OrgFilter::default(), Some(p)).await
+    org_list(&st, &caller, &uri, OrgListing::All, Some(p)).await
 }
 
 #[utoipa::path(post, path = "/orgs", tag = "organization", operation_id = "orgCreate",
@@ -191,7 +156,7 @@ async fn create(
     Body(o): Body<CreateOrgOption>,
 ) -> ApiResult<(StatusCode, Json<OrganizationJson>)> {
     let me = caller.require_user()?.clone();
-    create_as(&st, &caller, &me, &me, o).await
+    create_as(&st, &caller, &me, o).await
 }
 
 #[utoipa::path(post, path = "/user/orgs", tag = "organization", operation_id = "orgCreateGogs",
@@ -204,7 +169,7 @@ async fn create_mine_gogs(
     Body(o): Body<CreateOrgOption>,
 ) -> ApiResult<(StatusCode, Json<OrganizationJson>)> {
     let me = caller.require_user()?.clone();
-    create_as(&st, &caller, &me, &me, o).await
+    create_as(&st, &caller, &me, o).await
 }
 
 #[utoipa::path(post, path = "/admin/users/{username}/orgs", tag = "admin", operation_id = "adminCreateOrg",
@@ -218,9 +183,9 @@ async fn admin_create(
     Path(name): Path<String>,
     Body(o): Body<CreateOrgOption>,
 ) -> ApiResult<(StatusCode, Json<OrganizationJson>)> {
-    let me = caller.require_admin()?.clone();
-    let owner = target_user(&st, &name).await?;
-    create_as(&st, &caller, &me, &owner, o).await
+    caller.require_admin()?;
+    let owner = st.svc.account(&name).await?;
+    create_as(&st, &caller, &owner, o).await
 }
 
 #[utoipa::path(get, path = "/admin/orgs", tag = "admin", operation_id = "adminGetAllOrgs",
@@ -231,9 +196,8 @@ async fn admin_list(
     caller: Caller,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<OrganizationJson>>)> {
-    caller.require_admin()?;
     let p = paging(&st.cfg, &uri);
-    org_list(&st, &caller, &uri, OrgFilter::default(), Some(p)).await
+    org_list(&st, &caller, &uri, OrgListing::Admin, Some(p)).await
 }
 
 #[utoipa::path(get, path = "/orgs/{org}", tag = "organization", operation_id = "orgGet",
@@ -259,7 +223,6 @@ async fn edit(
     Body(o): Body<EditOrgOption>,
 ) -> ApiResult<Json<OrganizationJson>> {
     let org = load_org(&st, &caller, &name).await?;
-    require_org_owner(&st, &caller, &org).await?;
     let opts = OrgOptions {
         username: None,
         full_name: o.full_name,
@@ -270,7 +233,7 @@ async fn edit(
         visibility: o.visibility,
         repo_admin_change_team_access: o.repo_admin_change_team_access,
     };
-    let org = st.svc.edit_org(&org, opts).await?;
+    let org = st.svc.edit_org(&caller, &org, opts).await?;
     Ok(Json(org_json(&caller, &org)))
 }
 
@@ -284,8 +247,7 @@ async fn remove(
     Path(name): Path<String>,
 ) -> ApiResult<StatusCode> {
     let org = load_org(&st, &caller, &name).await?;
-    require_org_owner(&st, &caller, &org).await?;
-    st.svc.delete_org(&org).await?;
+    st.svc.delete_org(&caller, &org).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -297,13 +259,9 @@ async fn my_orgs(
     caller: Caller,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<OrganizationJson>>)> {
-    let me = caller.require_user()?;
-    let f = OrgFilter {
-        member: Some(me.id),
-        include_concealed: true,
-    };
+    caller.require_user()?;
     let p = optional_paging(&st.cfg, &uri, "page");
-    org_list(&st, &caller, &uri, f, p).await
+    org_list(&st, &caller, &uri, OrgListing::Mine, p).await
 }
 
 #[utoipa::path(get, path = "/users/{username}/orgs", tag = "organization", operation_id = "orgListUserOrgs",
@@ -316,14 +274,10 @@ async fn orgs_of_user(
     Path(name): Path<String>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<OrganizationJson>>)> {
-    let me = caller.require_user()?;
-    let user = visible_user(&st, &caller, &name).await?;
-    let f = OrgFilter {
-        member: Some(user.id),
-        include_concealed: me.is_admin || me.id == user.id,
-    };
+    caller.require_user()?;
+    let user = st.svc.visible_account(&caller, &name).await?;
     let p = optional_paging(&st.cfg, &uri, "page");
-    org_list(&st, &caller, &uri, f, p).await
+    org_list(&st, &caller, &uri, OrgListing::Of(&user), p).await
 }
 
 #[utoipa::path(get, path = "/users/{username}/orgs/{org}/permissions", tag = "organization", operation_id = "orgGetUserPermissions",
@@ -336,9 +290,9 @@ async fn user_permissions(
     Path((name, org)): Path<(String, String)>,
 ) -> ApiResult<Json<OrganizationPermissionsJson>> {
     caller.require_user()?;
-    let user = visible_user(&st, &caller, &name).await?;
+    let user = st.svc.visible_account(&caller, &name).await?;
     let org = load_org(&st, &caller, &org).await?;
-    let role = st.svc.org_role(&org, user.id).await?;
+    let role = st.svc.org_permissions(&caller, &user, &org).await?;
     let mode = if role.owner {
         AccessMode::Owner
     } else {
@@ -363,22 +317,8 @@ async fn member_list(
     public_only: bool,
 ) -> ApiResult<(HeaderMap, Json<Vec<UserJson>>)> {
     let p = paging(&st.cfg, uri);
-    let (users, total) = st
-        .svc
-        .store
-        .org_members(org.id, public_only, Some(p))
-        .await?;
+    let (users, total) = st.svc.org_members(caller, org, public_only, p).await?;
     Ok(user_list_response(st, caller, uri, &users, total, Some(p)))
-}
-
-async fn sees_all_members(st: &AppState, caller: &Caller, org: &User) -> ApiResult<bool> {
-    Ok(match caller.viewer().signed_in() {
-        Some(uid) => {
-            caller.user.as_deref().is_some_and(|u| u.is_admin)
-                || st.svc.is_org_member(org, uid).await?
-        }
-        None => false,
-    })
 }
 
 #[utoipa::path(get, path = "/orgs/{org}/members", tag = "organization", operation_id = "orgListMembers",
@@ -391,8 +331,7 @@ async fn members(
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<UserJson>>)> {
     let org = load_org(&st, &caller, &name).await?;
-    let all = sees_all_members(&st, &caller, &org).await?;
-    member_list(&st, &caller, &uri, &org, !all).await
+    member_list(&st, &caller, &uri, &org, false).await
 }
 
 #[utoipa::path(get, path = "/orgs/{org}/public_members", tag = "organization", operation_id = "orgListPublicMembers",
@@ -418,22 +357,20 @@ async fn is_member(
     Path((name, username)): Path<(String, String)>,
 ) -> ApiResult<(StatusCode, HeaderMap)> {
     let org = load_org(&st, &caller, &name).await?;
-    if !sees_all_members(&st, &caller, &org).await? {
-        // As Gitea: outsiders are sent to the public membership check.
-        let mut h = HeaderMap::new();
-        let to = format!(
-            "{}api/v1/orgs/{}/public_members/{}",
-            st.cfg.root_url, org.name, username
-        );
-        if let Ok(v) = HeaderValue::from_str(&to) {
-            h.insert(header::LOCATION, v);
+    match st.svc.check_org_member(&caller, &org, &username).await? {
+        MemberCheck::Member => Ok((StatusCode::NO_CONTENT, HeaderMap::new())),
+        MemberCheck::NotMember => Err(Error::not_found().into()),
+        MemberCheck::AskPublic => {
+            let mut h = HeaderMap::new();
+            let to = format!(
+                "{}api/v1/orgs/{}/public_members/{}",
+                st.cfg.root_url, org.name, username
+            );
+            if let Ok(v) = HeaderValue::from_str(&to) {
+                h.insert(header::LOCATION, v);
+            }
+            Ok((StatusCode::SEE_OTHER, h))
         }
-        return Ok((StatusCode::SEE_OTHER, h));
-    }
-    let user = target_user(&st, &username).await?;
-    match st.svc.store.org_membership(org.id, user.id).await? {
-        Some(_) => Ok((StatusCode::NO_CONTENT, HeaderMap::new())),
-        None => Err(Error::not_found().into()),
     }
 }
 
@@ -447,9 +384,7 @@ async fn remove_member(
     Path((name, username)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let org = load_org(&st, &caller, &name).await?;
-    require_org_owner(&st, &caller, &org).await?;
-    let user = target_user(&st, &username).await?;
-    st.svc.remove_org_member(&org, &user).await?;
+    st.svc.remove_org_member(&caller, &org, &username).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -462,10 +397,9 @@ async fn is_public_member(
     Path((name, username)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let org = load_org(&st, &caller, &name).await?;
-    let user = target_user(&st, &username).await?;
-    match st.svc.store.org_membership(org.id, user.id).await? {
-        Some(true) => Ok(StatusCode::NO_CONTENT),
-        _ => Err(Error::not_found().into()),
+    match st.svc.is_public_member(&org, &username).await? {
+        true => Ok(StatusCode::NO_CONTENT),
+        false => Err(Error::not_found().into()),
     }
 }
 
@@ -478,23 +412,8 @@ async fn set_public(
     public: bool,
 ) -> ApiResult<StatusCode> {
     let org = load_org(st, caller, name).await?;
-    let me = caller.require_user()?;
-    let user = target_user(st, username).await?;
-    if st
-        .svc
-        .store
-        .org_membership(org.id, user.id)
-        .await?
-        .is_none()
-    {
-        return Err(Error::not_found().into());
-    }
-    if user.id != me.id {
-        return Err(Error::forbidden("Cannot publicize another member").into());
-    }
     st.svc
-        .store
-        .set_membership_public(org.id, user.id, public)
+        .set_membership_public(caller, &org, username, public)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -541,23 +460,9 @@ async fn create_in_org(
     name: &str,
     body: Body<serde_json::Value>,
 ) -> ApiResult<(StatusCode, Json<RepoJson>)> {
-    let me = caller.require_user()?.clone();
+    caller.require_user()?;
     let org = load_org(st, caller, name).await?;
-    let role = st.svc.org_role(&org, me.id).await?;
-    if !me.is_admin && !role.can_create_repo {
-        return Err(Error::forbidden(
-            "Given user is not allowed to create repository in organization.",
-        )
-        .into());
-    }
-    let r = st.svc.create_repo(&me, &org, create_option(body)?).await?;
-    if !me.is_admin && !role.owner {
-        st.svc.grant_new_org_repo(&org, &me, &r).await?;
-    }
-    Ok((
-        StatusCode::CREATED,
-        Json(repo_json(&st.cfg, caller, &r, AccessMode::Owner)),
-    ))
+    create_for(st, caller, &org, body).await
 }
 
 #[utoipa::path(post, path = "/orgs/{org}/repos", tag = "organization", operation_id = "createOrgRepo",

@@ -1,6 +1,5 @@
 //! Repositories: create, read, edit, delete, list and search.
 
-use super::users::visible_user;
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiResult;
@@ -10,11 +9,11 @@ use crate::views::repo::{repo_json, RepoJson};
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::Json;
-use oxforge_core::access::{repo_access, AccessMode, Viewer};
-use oxforge_core::model::{RepoSettings, RepoWithOwner, User};
+use oxforge_core::model::{RepoSettings, User};
+use oxforge_core::query::{RepoFilter, RepoOrder, SearchMode};
 use oxforge_core::Error;
 use oxforge_service::repos::{CreateRepo, EditRepo};
-use oxforge_store::{RepoFilter, RepoOrder, SearchMode};
+use oxforge_service::RepoCtx;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -34,57 +33,28 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_by_id))
 }
 
-/// Looks a repository up for the caller: 404 when they may not see it, and Gitea's 403
-/// when a `public-only` token reaches for a private one.
-pub async fn load_repo(
-    st: &AppState,
-    caller: &Caller,
-    owner: &str,
-    name: &str,
-) -> ApiResult<(RepoWithOwner, AccessMode)> {
-    let viewer = Viewer {
-        public_only: false,
-        ..caller.viewer()
-    };
-    let (r, mode) = st.svc.repo_for(&viewer, owner, name).await?;
-    check_public_only(caller, &r)?;
-    Ok((r, mode))
-}
-
-fn check_public_only(caller: &Caller, r: &RepoWithOwner) -> ApiResult<()> {
-    if caller.is_public_only() && !r.is_public() {
-        return Err(Error::forbidden("token scope is limited to public repos").into());
-    }
-    Ok(())
-}
-
 /// A page of repositories with Gitea's list headers.
-pub async fn repo_list_response(
+pub fn repo_list_response(
     st: &AppState,
     caller: &Caller,
     uri: &Uri,
-    list: &[RepoWithOwner],
+    list: &[RepoCtx],
     total: i64,
-    p: oxforge_core::paging::Paging,
-) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
-    Ok((
-        list_headers(&st.cfg, uri, total, Some(p), true),
-        Json(json_list(st, caller, list).await?),
-    ))
+    p: Option<oxforge_core::paging::Paging>,
+) -> (HeaderMap, Json<Vec<RepoJson>>) {
+    (
+        list_headers(&st.cfg, uri, total, p, true),
+        Json(json_list(st, caller, list)),
+    )
 }
 
-/// Repository JSON for a page, each with the caller's `permissions` (grants loaded once).
-pub async fn json_list(
-    st: &AppState,
-    caller: &Caller,
-    list: &[RepoWithOwner],
-) -> ApiResult<Vec<RepoJson>> {
-    let viewer = caller.viewer();
-    let m = st.svc.memberships(&viewer, list).await?;
-    Ok(list
-        .iter()
-        .map(|r| repo_json(&st.cfg, caller, r, repo_access(&viewer, r, &m.grants(r))))
-        .collect())
+/// Repository JSON for a page, each with the caller's `permissions`.
+pub fn json_list(st: &AppState, caller: &Caller, list: &[RepoCtx]) -> Vec<RepoJson> {
+    list.iter().map(|c| ctx_json(st, caller, c)).collect()
+}
+
+pub fn ctx_json(st: &AppState, caller: &Caller, c: &RepoCtx) -> RepoJson {
+    repo_json(&st.cfg, caller, c.repo(), c.mode())
 }
 
 /// Go's `FormBool`.
@@ -160,19 +130,17 @@ pub fn create_option(opt: Body<serde_json::Value>) -> ApiResult<CreateRepo> {
     opt.into_create()
 }
 
-/// Creates a repository for `owner` on behalf of `doer` (also used by the admin route).
+/// Creates a repository for `owner` on the caller's behalf (user, organisation and admin
+/// routes).
 pub async fn create_for(
     st: &AppState,
     caller: &Caller,
-    doer: &User,
     owner: &User,
     opt: Body<serde_json::Value>,
 ) -> ApiResult<(StatusCode, Json<RepoJson>)> {
-    let r = st.svc.create_repo(doer, owner, create_option(opt)?).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(repo_json(&st.cfg, caller, &r, AccessMode::Owner)),
-    ))
+    let c = create_option(opt).map_err(|e| e.0);
+    let ctx = st.svc.create_repo(caller, owner, c).await?;
+    Ok((StatusCode::CREATED, Json(ctx_json(st, caller, &ctx))))
 }
 
 #[utoipa::path(post, path = "/user/repos", tag = "repository", operation_id = "createCurrentUserRepo",
@@ -189,7 +157,8 @@ async fn create_mine(
     if me.is_org() {
         return Err(Error::validation("not allowed creating repository for organization").into());
     }
-    create_for(&st, &caller, me, me, body).await
+    let me = me.clone();
+    create_for(&st, &caller, &me, body).await
 }
 
 #[utoipa::path(get, path = "/user/repos", tag = "user", operation_id = "userCurrentListRepos",
@@ -200,15 +169,11 @@ async fn list_mine(
     caller: Caller,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
-    let me = caller.require_user()?;
     // Gogs clients never page this list: without page and limit it comes whole.
     let p = (query_value(&uri, "page").is_some() || query_value(&uri, "limit").is_some())
         .then(|| paging(&st.cfg, &uri));
-    let (list, total) = st.svc.my_repos(&caller.viewer(), me.id, p).await?;
-    Ok((
-        list_headers(&st.cfg, &uri, total, p, true),
-        Json(json_list(&st, &caller, &list).await?),
-    ))
+    let (list, total) = st.svc.my_repos(&caller, p).await?;
+    Ok(repo_list_response(&st, &caller, &uri, &list, total, p))
 }
 
 #[utoipa::path(get, path = "/users/{username}/repos", tag = "user", operation_id = "userListRepos",
@@ -221,7 +186,7 @@ async fn list_of_user(
     Path(name): Path<String>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
-    let owner = visible_user(&st, &caller, &name).await?;
+    let owner = st.svc.visible_account(&caller, &name).await?;
     owner_repo_list(&st, &caller, &uri, &owner).await
 }
 
@@ -233,17 +198,9 @@ pub async fn owner_repo_list(
     uri: &Uri,
     owner: &User,
 ) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
-    let filter = RepoFilter {
-        owner_id: Some(owner.id),
-        order: RepoOrder::Id,
-        ..Default::default()
-    };
     let p = paging(&st.cfg, uri);
-    let (list, total) = st
-        .svc
-        .search_repos(&caller.viewer(), &filter, Some(p))
-        .await?;
-    repo_list_response(st, caller, uri, &list, total, p).await
+    let (list, total) = st.svc.owner_repos(caller, owner, p).await?;
+    Ok(repo_list_response(st, caller, uri, &list, total, Some(p)))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -360,15 +317,12 @@ async fn search(
 ) -> ApiResult<(HeaderMap, Json<RepoSearchResults>)> {
     let filter = search_filter(&uri, &caller)?;
     let p = paging(&st.cfg, &uri);
-    let (list, total) = st
-        .svc
-        .search_repos(&caller.viewer(), &filter, Some(p))
-        .await?;
+    let (list, total) = st.svc.search_repos(&caller, &filter, Some(p)).await?;
     Ok((
         list_headers(&st.cfg, &uri, total, Some(p), true),
         Json(RepoSearchResults {
             ok: true,
-            data: json_list(&st, &caller, &list).await?,
+            data: json_list(&st, &caller, &list),
         }),
     ))
 }
@@ -381,8 +335,8 @@ async fn get_one(
     caller: Caller,
     Path((owner, repo)): Path<(String, String)>,
 ) -> ApiResult<Json<RepoJson>> {
-    let (r, mode) = load_repo(&st, &caller, &owner, &repo).await?;
-    Ok(Json(repo_json(&st.cfg, &caller, &r, mode)))
+    let ctx = st.svc.repo_ctx(&caller, &owner, &repo).await?;
+    Ok(Json(ctx_json(&st, &caller, &ctx)))
 }
 
 #[utoipa::path(get, path = "/repositories/{id}", tag = "repository", operation_id = "repoGetByID",
@@ -395,13 +349,8 @@ async fn get_by_id(
 ) -> ApiResult<Json<RepoJson>> {
     caller.require_user()?;
     let id: i64 = id.parse().map_err(|_| Error::not_found())?;
-    let viewer = Viewer {
-        public_only: false,
-        ..caller.viewer()
-    };
-    let (r, mode) = st.svc.repo_for_id(&viewer, id).await?;
-    check_public_only(&caller, &r)?;
-    Ok(Json(repo_json(&st.cfg, &caller, &r, mode)))
+    let ctx = st.svc.repo_ctx_by_id(&caller, id).await?;
+    Ok(Json(ctx_json(&st, &caller, &ctx)))
 }
 
 #[derive(Deserialize, Serialize, Default, ToSchema)]
@@ -614,22 +563,15 @@ async fn edit(
     Path((owner, repo)): Path<(String, String)>,
     Body(opt): Body<EditRepoOption>,
 ) -> ApiResult<Json<RepoJson>> {
-    let (r, mode) = load_repo(&st, &caller, &owner, &repo).await?;
-    caller.require_user()?;
-    if mode < AccessMode::Admin {
-        return Err(Error::forbidden(
-            "user should be an owner or a collaborator with admin write of a repository",
-        )
-        .into());
-    }
-    opt.validate()?;
-    // Checked (and stored) first: a bad interval changes nothing else.
-    if let Some(interval) = opt.mirror_interval.as_deref() {
-        st.svc.set_mirror_interval(&r, interval).await?;
-    }
-    let edit = opt.into_edit();
-    let updated = st.svc.edit_repo(&r, edit).await?;
-    Ok(Json(repo_json(&st.cfg, &caller, &updated, mode)))
+    let ctx = st.svc.repo_ctx(&caller, &owner, &repo).await?;
+    let interval = opt.mirror_interval.clone();
+    // Refused input is reported after the permission check, as Gitea binds after reqAdmin.
+    let edit = opt.validate().map(|_| opt.into_edit()).map_err(|e| e.0);
+    let updated = st
+        .svc
+        .edit_repo(&caller, &ctx, interval.as_deref(), edit)
+        .await?;
+    Ok(Json(ctx_json(&st, &caller, &updated)))
 }
 
 #[utoipa::path(delete, path = "/repos/{owner}/{repo}", tag = "repository", operation_id = "repoDelete",
@@ -641,11 +583,7 @@ async fn remove(
     caller: Caller,
     Path((owner, repo)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    let (r, mode) = load_repo(&st, &caller, &owner, &repo).await?;
-    caller.require_user()?;
-    if mode < AccessMode::Owner {
-        return Err(Error::forbidden("user should be the owner of the repo").into());
-    }
-    st.svc.delete_repo(&r).await?;
+    let ctx = st.svc.repo_ctx(&caller, &owner, &repo).await?;
+    st.svc.delete_repo(&caller, &ctx).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,8 +1,8 @@
 //! Stars and watches (subscriptions). Starring or watching needs read access to the
 //! repository; the lists go through the one visibility rule.
 
-use super::repos::{load_repo, repo_list_response};
-use super::users::{user_list_response, visible_user};
+use super::repos::repo_list_response;
+use super::users::user_list_response;
 use crate::auth::Caller;
 use crate::error::ApiResult;
 use crate::paging::paging;
@@ -12,8 +12,8 @@ use crate::views::user::UserJson;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
+use oxforge_core::query::Follow;
 use oxforge_core::Error;
-use oxforge_store::{Follow, RepoFilter};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -51,22 +51,9 @@ async fn followed_repos(
     f: Follow,
     user_id: i64,
 ) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
-    let filter = match f {
-        Follow::Star => RepoFilter {
-            starred_by: Some(user_id),
-            ..Default::default()
-        },
-        Follow::Watch => RepoFilter {
-            watched_by: Some(user_id),
-            ..Default::default()
-        },
-    };
     let p = paging(&st.cfg, uri);
-    let (list, total) = st
-        .svc
-        .search_repos(&caller.viewer(), &filter, Some(p))
-        .await?;
-    repo_list_response(st, caller, uri, &list, total, p).await
+    let (list, total) = st.svc.followed_repos(caller, f, user_id, p).await?;
+    Ok(repo_list_response(st, caller, uri, &list, total, Some(p)))
 }
 
 #[utoipa::path(get, path = "/user/starred", tag = "user", operation_id = "userCurrentListStarred",
@@ -90,7 +77,7 @@ async fn starred_of_user(
     Path(name): Path<String>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
-    let user = visible_user(&st, &caller, &name).await?;
+    let user = st.svc.visible_account(&caller, &name).await?;
     followed_repos(&st, &caller, &uri, Follow::Star, user.id).await
 }
 
@@ -115,7 +102,7 @@ async fn subscriptions_of_user(
     Path(name): Path<String>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
-    let user = visible_user(&st, &caller, &name).await?;
+    let user = st.svc.visible_account(&caller, &name).await?;
     followed_repos(&st, &caller, &uri, Follow::Watch, user.id).await
 }
 
@@ -126,22 +113,14 @@ async fn set_star(
     repo: &str,
     on: Option<bool>,
 ) -> ApiResult<StatusCode> {
-    let me = caller.require_user()?;
-    let (r, _) = load_repo(st, caller, owner, repo).await?;
+    caller.require_user()?;
+    let ctx = st.svc.repo_ctx(caller, owner, repo).await?;
     match on {
         Some(on) => {
-            st.svc
-                .store
-                .set_follow(Follow::Star, me.id, r.repo.id, on)
-                .await?;
+            st.svc.set_follow(caller, &ctx, Follow::Star, on).await?;
             Ok(StatusCode::NO_CONTENT)
         }
-        None => match st
-            .svc
-            .store
-            .follow_since(Follow::Star, me.id, r.repo.id)
-            .await?
-        {
+        None => match st.svc.follow_since(caller, &ctx, Follow::Star).await? {
             Some(_) => Ok(StatusCode::NO_CONTENT),
             None => Err(Error::not_found().into()),
         },
@@ -189,9 +168,9 @@ async fn followers(
     uri: &axum::http::Uri,
     f: Follow,
 ) -> ApiResult<(HeaderMap, Json<Vec<UserJson>>)> {
-    let (r, _) = load_repo(st, caller, owner, repo).await?;
+    let ctx = st.svc.repo_ctx(caller, owner, repo).await?;
     let p = paging(&st.cfg, uri);
-    let (users, total) = st.svc.store.followers(f, r.repo.id, p).await?;
+    let (users, total) = st.svc.followers(&ctx, f, p).await?;
     Ok(user_list_response(st, caller, uri, &users, total, Some(p)))
 }
 
@@ -239,22 +218,16 @@ async fn watch(
     repo: &str,
     on: Option<bool>,
 ) -> ApiResult<Option<WatchInfoJson>> {
-    let me = caller.require_user()?;
-    let (r, _) = load_repo(st, caller, owner, repo).await?;
+    caller.require_user()?;
+    let ctx = st.svc.repo_ctx(caller, owner, repo).await?;
     if let Some(on) = on {
-        st.svc
-            .store
-            .set_follow(Follow::Watch, me.id, r.repo.id, on)
-            .await?;
+        st.svc.set_follow(caller, &ctx, Follow::Watch, on).await?;
         if !on {
             return Ok(None);
         }
     }
-    let since = st
-        .svc
-        .store
-        .follow_since(Follow::Watch, me.id, r.repo.id)
-        .await?;
+    let since = st.svc.follow_since(caller, &ctx, Follow::Watch).await?;
+    let r = ctx.repo();
     let api = format!(
         "{}api/v1/repos/{}/{}",
         st.cfg.root_url, r.owner.name, r.repo.name

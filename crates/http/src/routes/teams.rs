@@ -1,9 +1,9 @@
 //! Teams: `/orgs/{org}/teams`, `/teams/{id}/...`, and Gogs' `/admin/orgs/{org}/teams` and
 //! `/admin/teams/...` paths, which do the same things.
 
-use super::orgs::{load_org, require_org_member, require_org_owner};
-use super::repos::{load_repo, repo_list_response};
-use super::users::{target_user, user_list_response};
+use super::orgs::load_org;
+use super::repos::{ctx_json, repo_list_response};
+use super::users::user_list_response;
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiResult;
@@ -15,11 +15,8 @@ use crate::views::user::{user_json, view_for, UserJson};
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use oxforge_core::access::AccessMode;
-use oxforge_core::model::{Team, User};
-use oxforge_core::Error;
 use oxforge_service::orgs::TeamOptions;
-use oxforge_store::RepoFilter;
+use oxforge_service::teams::TeamCtx;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -90,21 +87,6 @@ impl From<CreateTeamOption> for TeamOptions {
     }
 }
 
-/// The team as the caller may reach it (see `Services::team_for`).
-async fn load_team(st: &AppState, caller: &Caller, id: i64) -> ApiResult<(Team, User)> {
-    let (team, org, _) = st.svc.team_for(caller.require_user()?, id).await?;
-    Ok((team, org))
-}
-
-/// The team, for changing it: organisation owners and site admins only.
-async fn load_owned_team(st: &AppState, caller: &Caller, id: i64) -> ApiResult<(Team, User)> {
-    let (team, org, owner) = st.svc.team_for(caller.require_user()?, id).await?;
-    if !owner {
-        return Err(Error::forbidden("Must be an organization owner").into());
-    }
-    Ok((team, org))
-}
-
 #[utoipa::path(get, path = "/orgs/{org}/teams", tag = "organization", operation_id = "orgListTeams",
     params(("org" = String, Path, description = ORG), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "The organization's teams", body = Vec<TeamJson>), (status = 403, description = "Not a member"), (status = 404, description = "No such organization")))]
@@ -115,9 +97,8 @@ async fn org_teams(
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<TeamJson>>)> {
     let org = load_org(&st, &caller, &name).await?;
-    require_org_member(&st, &caller, &org).await?;
     let p = paging(&st.cfg, &uri);
-    let (teams, total) = st.svc.store.teams_of_org(org.id, None, Some(p)).await?;
+    let (teams, total) = st.svc.org_teams(&caller, &org, None, p).await?;
     Ok((
         list_headers(&st.cfg, &uri, total, Some(p), true),
         Json(
@@ -146,13 +127,11 @@ async fn search(
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<TeamSearchResults>)> {
     let org = load_org(&st, &caller, &name).await?;
-    require_org_member(&st, &caller, &org).await?;
     let p = paging(&st.cfg, &uri);
     let q = query_value(&uri, "q");
     let (teams, total) = st
         .svc
-        .store
-        .teams_of_org(org.id, q.as_deref().map(str::trim), Some(p))
+        .org_teams(&caller, &org, q.as_deref().map(str::trim), p)
         .await?;
     Ok((
         list_headers(&st.cfg, &uri, total, Some(p), true),
@@ -173,8 +152,7 @@ async fn create_team(
     o: CreateTeamOption,
 ) -> ApiResult<(StatusCode, Json<TeamJson>)> {
     let org = load_org(st, caller, org_name).await?;
-    require_org_owner(st, caller, &org).await?;
-    let team = st.svc.create_team(&org, o.into()).await?;
+    let team = st.svc.create_team(caller, &org, o.into()).await?;
     Ok((
         StatusCode::CREATED,
         Json(team_json(caller, &team, Some(&org))),
@@ -216,8 +194,8 @@ async fn get_one(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<TeamJson>> {
-    let (team, org) = load_team(&st, &caller, id).await?;
-    Ok(Json(team_json(&caller, &team, Some(&org))))
+    let t = st.svc.team_ctx(&caller, id).await?;
+    Ok(Json(team_json(&caller, t.team(), Some(t.org()))))
 }
 
 #[utoipa::path(patch, path = "/teams/{id}", tag = "organization", operation_id = "orgEditTeam",
@@ -230,7 +208,7 @@ async fn edit(
     Path(id): Path<i64>,
     Body(o): Body<EditTeamOption>,
 ) -> ApiResult<Json<TeamJson>> {
-    let (team, org) = load_owned_team(&st, &caller, id).await?;
+    let t = st.svc.team_ctx(&caller, id).await?;
     let opts = TeamOptions {
         name: o.name,
         description: o.description,
@@ -240,8 +218,8 @@ async fn edit(
         includes_all_repositories: o.includes_all_repositories,
         can_create_org_repo: o.can_create_org_repo,
     };
-    let team = st.svc.edit_team(&org, &team, opts).await?;
-    Ok(Json(team_json(&caller, &team, Some(&org))))
+    let team = st.svc.edit_team(&t, opts).await?;
+    Ok(Json(team_json(&caller, &team, Some(t.org()))))
 }
 
 #[utoipa::path(delete, path = "/teams/{id}", tag = "organization", operation_id = "orgDeleteTeam",
@@ -253,8 +231,8 @@ async fn remove(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
-    let (team, _) = load_owned_team(&st, &caller, id).await?;
-    st.svc.delete_team(&team).await?;
+    let t = st.svc.team_ctx(&caller, id).await?;
+    st.svc.delete_team(&t).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -262,10 +240,10 @@ async fn member_list(
     st: &AppState,
     caller: &Caller,
     uri: &axum::http::Uri,
-    team: &Team,
+    t: &TeamCtx,
 ) -> ApiResult<(HeaderMap, Json<Vec<UserJson>>)> {
     let p = paging(&st.cfg, uri);
-    let (users, total) = st.svc.store.team_members(team.id, Some(p)).await?;
+    let (users, total) = st.svc.team_members(t, p).await?;
     Ok(user_list_response(st, caller, uri, &users, total, Some(p)))
 }
 
@@ -278,8 +256,8 @@ async fn members(
     Path(id): Path<i64>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<UserJson>>)> {
-    let (team, _) = load_team(&st, &caller, id).await?;
-    member_list(&st, &caller, &uri, &team).await
+    let t = st.svc.team_ctx(&caller, id).await?;
+    member_list(&st, &caller, &uri, &t).await
 }
 
 #[utoipa::path(get, path = "/admin/teams/{id}/members", tag = "admin", operation_id = "adminListTeamMembersGogs",
@@ -292,8 +270,8 @@ async fn admin_members(
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<UserJson>>)> {
     caller.require_admin()?;
-    let (team, _) = load_team(&st, &caller, id).await?;
-    member_list(&st, &caller, &uri, &team).await
+    let t = st.svc.team_ctx(&caller, id).await?;
+    member_list(&st, &caller, &uri, &t).await
 }
 
 #[utoipa::path(get, path = "/teams/{id}/members/{username}", tag = "organization", operation_id = "orgListTeamMember",
@@ -304,11 +282,8 @@ async fn get_member(
     caller: Caller,
     Path((id, username)): Path<(i64, String)>,
 ) -> ApiResult<Json<UserJson>> {
-    let (team, _) = load_team(&st, &caller, id).await?;
-    let user = target_user(&st, &username).await?;
-    if !st.svc.store.is_team_member(team.id, user.id).await? {
-        return Err(Error::not_found().into());
-    }
+    let t = st.svc.team_ctx(&caller, id).await?;
+    let user = st.svc.team_member(&t, &username).await?;
     Ok(Json(user_json(&st.cfg, &user, view_for(&caller, &user))))
 }
 
@@ -319,13 +294,8 @@ async fn change_member(
     username: &str,
     add: bool,
 ) -> ApiResult<StatusCode> {
-    let (team, _) = load_owned_team(st, caller, id).await?;
-    let user = target_user(st, username).await?;
-    if add {
-        st.svc.add_team_member(&team, &user).await?;
-    } else {
-        st.svc.remove_team_member(&team, &user).await?;
-    }
+    let t = st.svc.team_ctx(caller, id).await?;
+    st.svc.change_team_member(caller, &t, username, add).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -386,17 +356,17 @@ async fn repos(
     Path(id): Path<i64>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
-    let (team, _) = load_team(&st, &caller, id).await?;
-    let filter = RepoFilter {
-        team_id: Some(team.id),
-        ..Default::default()
-    };
+    let t = st.svc.team_ctx(&caller, id).await?;
     let p = paging(&st.cfg, &uri);
-    let (list, total) = st
-        .svc
-        .search_repos(&caller.viewer(), &filter, Some(p))
-        .await?;
-    repo_list_response(&st, &caller, &uri, &list, total, p).await
+    let (list, total) = st.svc.team_repos(&caller, &t, p).await?;
+    Ok(repo_list_response(
+        &st,
+        &caller,
+        &uri,
+        &list,
+        total,
+        Some(p),
+    ))
 }
 
 #[utoipa::path(get, path = "/teams/{id}/repos/{org}/{repo}", tag = "organization", operation_id = "orgListTeamRepo",
@@ -407,34 +377,9 @@ async fn get_repo(
     caller: Caller,
     Path((id, org, repo)): Path<(i64, String, String)>,
 ) -> ApiResult<Json<RepoJson>> {
-    let (team, _) = load_team(&st, &caller, id).await?;
-    let (r, mode) = load_repo(&st, &caller, &org, &repo).await?;
-    if r.repo.owner_id != team.org_id || !st.svc.store.team_has_repo(&team, r.repo.id).await? {
-        return Err(Error::not_found().into());
-    }
-    Ok(Json(crate::views::repo::repo_json(
-        &st.cfg, &caller, &r, mode,
-    )))
-}
-
-/// Adds or removes a team's repository: the caller needs admin access to the repository.
-async fn change_repo(
-    st: &AppState,
-    caller: &Caller,
-    (team, team_org): (Team, User),
-    org: &str,
-    repo: &str,
-    add: bool,
-) -> ApiResult<StatusCode> {
-    let (r, mode) = load_repo(st, caller, org, repo).await?;
-    if r.repo.owner_id != team_org.id {
-        return Err(Error::not_found().into());
-    }
-    if mode < AccessMode::Admin {
-        return Err(Error::forbidden("Must have admin-level access to the repository").into());
-    }
-    st.svc.set_team_repo(&team, &r, add).await?;
-    Ok(StatusCode::NO_CONTENT)
+    let t = st.svc.team_ctx(&caller, id).await?;
+    let ctx = st.svc.team_repo(&caller, &t, &org, &repo).await?;
+    Ok(Json(ctx_json(&st, &caller, &ctx)))
 }
 
 #[utoipa::path(put, path = "/teams/{id}/repos/{org}/{repo}", tag = "organization", operation_id = "orgAddTeamRepository",
@@ -445,8 +390,11 @@ async fn add_repo(
     caller: Caller,
     Path((id, org, repo)): Path<(i64, String, String)>,
 ) -> ApiResult<StatusCode> {
-    let team = load_team(&st, &caller, id).await?;
-    change_repo(&st, &caller, team, &org, &repo, true).await
+    let t = st.svc.team_ctx(&caller, id).await?;
+    st.svc
+        .change_team_repo(&caller, &t, &org, &repo, true)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(delete, path = "/teams/{id}/repos/{org}/{repo}", tag = "organization", operation_id = "orgRemoveTeamRepository",
@@ -457,8 +405,11 @@ async fn remove_repo(
     caller: Caller,
     Path((id, org, repo)): Path<(i64, String, String)>,
 ) -> ApiResult<StatusCode> {
-    let team = load_team(&st, &caller, id).await?;
-    change_repo(&st, &caller, team, &org, &repo, false).await
+    let t = st.svc.team_ctx(&caller, id).await?;
+    st.svc
+        .change_team_repo(&caller, &t, &org, &repo, false)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Gogs names the repository only: it belongs to the team's organisation.
@@ -470,9 +421,10 @@ async fn admin_change_repo(
     add: bool,
 ) -> ApiResult<StatusCode> {
     caller.require_admin()?;
-    let (team, org) = load_team(st, caller, id).await?;
-    let org_name = org.name.clone();
-    change_repo(st, caller, (team, org), &org_name, repo, add).await
+    let t = st.svc.team_ctx(caller, id).await?;
+    let org = t.org().name.clone();
+    st.svc.change_team_repo(caller, &t, &org, repo, add).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(put, path = "/admin/teams/{id}/repos/{repo}", tag = "admin", operation_id = "adminAddTeamRepoGogs",

@@ -1,6 +1,5 @@
 //! `/users/{username}/tokens`: Basic auth only, self or site admin (Gitea's guards, in order).
 
-use super::users::visible_user;
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiResult;
@@ -10,7 +9,6 @@ use crate::views::token::{token_json, AccessTokenJson};
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use oxforge_core::model::User;
 use oxforge_core::scope::Scopes;
 use oxforge_core::Error;
 use serde::Deserialize;
@@ -24,23 +22,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(remove))
 }
 
-async fn target(st: &AppState, caller: &Caller, name: &str) -> ApiResult<User> {
-    let user = visible_user(st, caller, name).await?;
-    match caller.user.as_deref() {
-        Some(me) if me.id == user.id || me.is_admin => {}
-        _ => {
-            return Err(Error::forbidden(
-                "doer should be the site admin or be same as the contextUser",
-            )
-            .into())
-        }
-    }
-    if !caller.basic {
-        return Err(Error::unauthorized("auth required").into());
-    }
-    Ok(user)
-}
-
 #[utoipa::path(get, path = "/users/{username}/tokens", tag = "user", operation_id = "userGetTokens",
     params(("username" = String, Path, description = "username of the user whose tokens are listed"), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "The user's tokens (without their secrets)", body = Vec<AccessTokenJson>),
@@ -51,9 +32,8 @@ async fn list(
     Path(name): Path<String>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<AccessTokenJson>>)> {
-    let user = target(&st, &caller, &name).await?;
     let paging = optional_paging(&st.cfg, &uri, "page");
-    let (tokens, total) = st.svc.list_tokens(&user, paging).await?;
+    let (tokens, total) = st.svc.list_tokens(&caller, &name, paging).await?;
     let out = tokens.iter().map(|t| token_json(t, None)).collect();
     Ok((list_headers(&st.cfg, &uri, total, paging, false), Json(out)))
 }
@@ -79,20 +59,16 @@ async fn create(
     Path(name): Path<String>,
     Body(opt): Body<CreateAccessTokenOption>,
 ) -> ApiResult<(StatusCode, Json<AccessTokenJson>)> {
-    let user = target(&st, &caller, &name).await?;
     let token_name = opt.name.unwrap_or_default();
-    if token_name.trim().is_empty() {
-        return Err(Error::validation("[Name]: Required").into());
-    }
-    let scopes = Scopes::parse_request(&opt.scopes)?;
+    let scopes = Scopes::parse_request(&opt.scopes);
     let expires = match opt.expires_at.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => oxforge_core::time::parse_rfc3339(s)
-            .ok_or_else(|| Error::validation("[ExpiresAt]: must be an RFC 3339 time"))?,
-        None => 0,
+            .ok_or_else(|| Error::validation("[ExpiresAt]: must be an RFC 3339 time")),
+        None => Ok(0),
     };
     let (token, plain) = st
         .svc
-        .create_token(&user, &token_name, &scopes, expires)
+        .create_token_as(&caller, &name, &token_name, scopes, expires)
         .await?;
     Ok((StatusCode::CREATED, Json(token_json(&token, Some(&plain)))))
 }
@@ -106,7 +82,6 @@ async fn remove(
     caller: Caller,
     Path((name, token)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    let user = target(&st, &caller, &name).await?;
-    st.svc.delete_token(&user, &token).await?;
+    st.svc.delete_token(&caller, &name, &token).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -8,9 +8,7 @@ use crate::views::user::{user_json, view_for, UserJson, UserView};
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::HeaderMap;
 use axum::Json;
-use oxforge_core::model::{User, Visibility};
-use oxforge_core::Error;
-use oxforge_store::UserFilter;
+use oxforge_core::model::User;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -21,29 +19,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(me))
         .routes(routes!(search))
         .routes(routes!(one))
-}
-
-fn user_missing(name: &str) -> Error {
-    Error::not_found_msg(format!("user redirect does not exist [name: {name}]"))
-}
-
-/// Any account (user or organisation) by name, or 404; for routes whose own checks decide.
-pub async fn target_user(st: &AppState, name: &str) -> ApiResult<User> {
-    Ok(st
-        .svc
-        .store
-        .user_by_name(name)
-        .await?
-        .ok_or_else(|| user_missing(name))?)
-}
-
-/// An account the caller may see, or 404 (the same answer whether it is absent or hidden).
-pub async fn visible_user(st: &AppState, caller: &Caller, name: &str) -> ApiResult<User> {
-    let user = target_user(st, name).await?;
-    if !st.svc.can_see_account(&caller.viewer(), &user).await? {
-        return Err(user_missing(name).into());
-    }
-    Ok(user)
 }
 
 /// A page of users with Gitea's list headers.
@@ -83,7 +58,7 @@ async fn one(
     caller: Caller,
     Path(name): Path<String>,
 ) -> ApiResult<Json<UserJson>> {
-    let u = visible_user(&st, &caller, &name).await?;
+    let u = st.svc.visible_account(&caller, &name).await?;
     Ok(Json(user_json(&st.cfg, &u, view_for(&caller, &u))))
 }
 
@@ -101,28 +76,14 @@ async fn search(
     caller: Caller,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<UserSearchResult>)> {
-    let viewer = caller.viewer();
-    let me = caller.user.as_deref();
-    let admin = me.is_some_and(|u| u.is_admin) && !viewer.public_only;
-    let max_visibility = if admin {
-        None
-    } else if viewer.sees_public_only() || viewer.restricted {
-        Some(Visibility::Public)
-    } else {
-        Some(Visibility::Limited)
-    };
-    let filter = UserFilter {
-        keyword: query_value(&uri, "q"),
-        uid: query_value(&uri, "uid")
-            .and_then(|v| v.parse().ok())
-            .filter(|v| *v > 0),
-        max_visibility,
-        include_id: me.map(|u| u.id),
-        match_email: admin,
-        ..Default::default()
-    };
+    let uid = query_value(&uri, "uid")
+        .and_then(|v| v.parse().ok())
+        .filter(|v| *v > 0);
     let paging = optional_paging(&st.cfg, &uri, "page");
-    let (users, total) = st.svc.store.search_users(&filter, paging).await?;
+    let (users, total) = st
+        .svc
+        .search_users(&caller, query_value(&uri, "q"), uid, paging)
+        .await?;
     let data = users
         .iter()
         .map(|u| user_json(&st.cfg, u, view_for(&caller, u)))

@@ -31,7 +31,7 @@ pub fn org_json(caller: &Caller, o: &User) -> OrganizationJson {
         name: o.name.clone(),
         full_name: o.full_name.clone(),
         // Gitea hides the e-mail from anonymous callers.
-        email: if caller.user.is_some() {
+        email: if caller.user().is_some() {
             o.email.clone()
         } else {
             String::new()

@@ -159,7 +159,7 @@ pub fn repo_json(
     let repo = &r.repo;
     let s = &repo.settings;
     let full_name = format!("{}/{}", r.owner.name, repo.name);
-    let owner_view = match caller.user.as_deref() {
+    let owner_view = match caller.user() {
         Some(me) if me.is_admin || me.id == r.owner.id => UserView::Full,
         Some(_) => UserView::Signed,
         None => UserView::Anonymous,

@@ -49,7 +49,7 @@ pub enum UserView {
 }
 
 pub fn view_for(caller: &Caller, u: &User) -> UserView {
-    match caller.user.as_deref() {
+    match caller.user() {
         Some(me) if me.id == u.id || me.is_admin => UserView::Full,
         Some(_) => UserView::Signed,
         None => UserView::Anonymous,
