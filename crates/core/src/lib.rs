@@ -8,6 +8,7 @@ pub mod model;
 pub mod names;
 pub mod paging;
 pub mod scope;
+pub mod secret;
 pub mod time;
 
 pub use error::{Error, ErrorKind, Result};
