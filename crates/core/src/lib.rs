@@ -9,6 +9,7 @@ pub mod names;
 pub mod paging;
 pub mod scope;
 pub mod secret;
+pub mod settings;
 pub mod time;
 
 pub use error::{Error, ErrorKind, Result};
