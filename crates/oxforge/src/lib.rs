@@ -3,9 +3,10 @@
 pub mod config;
 
 use config::Config;
+use oxforge_core::secret::Secret;
 use oxforge_git::RepoRoot;
 pub use oxforge_http::{AppState, HttpConfig};
-use oxforge_service::{MigrationSettings, MirrorSettings, Services, Settings};
+use oxforge_service::{Services, Settings};
 use oxforge_store::{DbConfig, Store};
 use std::future::Future;
 use tokio::net::TcpListener;
@@ -35,34 +36,15 @@ pub async fn open_services(cfg: &Config) -> Result<Services, String> {
         store,
         RepoRoot::new(repo_root.clone()),
         Settings {
-            default_branch: cfg.repository.default_branch.clone(),
-            min_password_length: cfg.security.min_password_length,
-            force_private: cfg.repository.force_private,
-            max_creation_limit: cfg.repository.max_creation_limit,
-            max_git_processes: cfg.git.max_processes,
-            git_idle_timeout: cfg.git_timeout.default,
-            enable_push_create_user: cfg.repository.enable_push_create_user,
-            disable_regular_org_creation: cfg.admin.disable_regular_org_creation,
-            default_push_create_private: cfg.repository.default_push_create_private,
-            migrations: MigrationSettings {
-                allow_local_networks: cfg.migrations.allow_localnetworks,
-                allowed_domains: cfg.migrations.allowed_domains.clone(),
-                blocked_domains: cfg.migrations.blocked_domains.clone(),
-                import_local_paths: cfg.security.import_local_paths,
-                disabled: cfg.repository.disable_migrations,
-                timeout: cfg.git_timeout.migrate,
-            },
-            mirror: MirrorSettings {
-                enabled: cfg.mirror.enabled,
-                disable_new_pull: cfg.mirror.disable_new_pull,
-                default_interval: cfg.mirror.default_interval.as_secs() as i64,
-                min_interval: cfg.mirror.min_interval.as_secs() as i64,
-                check_every: cfg.cron_update_mirrors.schedule,
-                pull_limit: cfg.cron_update_mirrors.pull_limit,
-                workers: cfg.mirror.workers,
-                timeout: cfg.git_timeout.mirror,
-            },
-            secret_key: secret_key(cfg)?,
+            repository: cfg.repository.clone(),
+            admin: cfg.admin.clone(),
+            git: cfg.git.clone(),
+            git_timeout: cfg.git_timeout.clone(),
+            security: cfg.security.clone(),
+            migrations: cfg.migrations.clone(),
+            mirror: cfg.mirror.clone(),
+            cron_update_mirrors: cfg.cron_update_mirrors.clone(),
+            secret_key: Secret::new(secret_key(cfg)?),
         },
     ))
 }

@@ -301,7 +301,7 @@ impl Services {
     /// acts). Everything is written in one transaction.
     pub async fn create_org(&self, doer: &User, owner: &User, o: OrgOptions) -> Result<User> {
         if !doer.is_admin
-            && (!doer.allow_create_organization || self.settings.disable_regular_org_creation)
+            && (!doer.allow_create_organization || self.settings.admin.disable_regular_org_creation)
         {
             return Err(Error::forbidden(
                 "user is not allowed to create organizations",
