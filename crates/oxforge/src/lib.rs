@@ -84,16 +84,10 @@ fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
 
 pub fn http_config(cfg: &Config, bound_port: u16) -> HttpConfig {
     HttpConfig {
+        server: cfg.server.clone(),
+        api: cfg.api.clone(),
+        security: cfg.security.clone(),
         root_url: cfg.server.effective_root_url(bound_port),
-        domain: cfg.server.domain.clone(),
-        ssh_domain: cfg.server.ssh_host().to_string(),
-        ssh_port: cfg.server.ssh_port,
-        ssh_user: cfg.server.ssh_user.clone(),
-        default_paging_num: cfg.api.default_paging_num,
-        max_response_items: cfg.api.max_response_items,
-        disable_query_auth_token: cfg.security.disable_query_auth_token,
-        enable_swagger: cfg.api.enable_swagger,
-        max_body_bytes: cfg.server.max_request_body_bytes,
         version: GITEA_COMPAT_VERSION.to_string(),
     }
 }
