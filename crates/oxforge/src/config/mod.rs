@@ -2,6 +2,8 @@
 //! parsed once into one typed struct per section (oxforge_core::settings). Every key and
 //! default is listed in docs/CONFIG.md; a test keeps the two in step.
 
+#[cfg(test)]
+mod docs_sync;
 mod reader;
 mod sections;
 
