@@ -479,7 +479,7 @@ fn main() {
     let (cfg, ini) = config(&o);
     let (token, repo_path, fixed) = rt.block_on(async {
         if o.backend == "postgres" {
-            ensure_pg_database(&o, &cfg.db_name).await;
+            ensure_pg_database(&o, &cfg.database.name).await;
         }
         let svc = oxforge::open_services(&cfg).await.expect("open");
         seed(&o, &svc).await;
@@ -491,7 +491,7 @@ fn main() {
             let url = format!(
                 "{}/{}",
                 o.pg_url.rsplit_once('/').map_or("", |p| p.0),
-                cfg.db_name
+                cfg.database.name
             );
             let mut conn = sqlx::PgConnection::connect(&url).await.expect("PostgreSQL");
             sqlx::query("VACUUM ANALYZE")

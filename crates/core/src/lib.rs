@@ -10,6 +10,8 @@ pub mod names;
 pub mod paging;
 pub mod query;
 pub mod scope;
+pub mod secret;
+pub mod settings;
 pub mod time;
 
 pub use error::{Error, ErrorKind, Result};

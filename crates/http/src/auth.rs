@@ -78,7 +78,7 @@ pub(crate) async fn resolve(st: &AppState, parts: &Parts) -> Result<Option<Actor
     let mut failed = false;
     let query = parts.uri.query();
     let mut token = None;
-    if !st.cfg.disable_query_auth_token {
+    if !st.cfg.security.disable_query_auth_token {
         token = query_param(query, "token").or_else(|| query_param(query, "access_token"));
     }
     if token.is_none() {

@@ -20,12 +20,15 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Body<T> {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_ascii_lowercase();
-        let bytes = axum::body::to_bytes(req.into_body(), st.cfg.max_body_bytes)
+        let bytes = axum::body::to_bytes(req.into_body(), st.cfg.server.max_request_body_bytes)
             .await
             .map_err(|_| {
                 Error::new(
                     ErrorKind::PayloadTooLarge,
-                    format!("request body larger than {} bytes", st.cfg.max_body_bytes),
+                    format!(
+                        "request body larger than {} bytes",
+                        st.cfg.server.max_request_body_bytes
+                    ),
                 )
             })?;
         let is_form = ctype.starts_with("application/x-www-form-urlencoded");

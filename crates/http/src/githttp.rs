@@ -147,7 +147,7 @@ fn streamed(body: Body, content_type: String) -> Response {
 
 async fn slot(svc: &Services) -> Result<OwnedSemaphorePermit, Error> {
     match timeout(
-        svc.settings.git_idle_timeout,
+        svc.settings.git_timeout.default,
         svc.git_slots.clone().acquire_owned(),
     )
     .await
@@ -356,7 +356,7 @@ fn spawn_streaming(
     let mut child = cmd
         .spawn()
         .map_err(|e| Error::internal(format!("cannot start git: {e}")))?;
-    let idle = svc.settings.git_idle_timeout;
+    let idle = svc.settings.git_timeout.default;
     let stdin = child.stdin.take();
     let mut stdout = child
         .stdout

@@ -16,8 +16,8 @@ pub fn paging(cfg: &HttpConfig, uri: &Uri) -> Paging {
     Paging::new(
         query_value(uri, "page").as_deref(),
         query_value(uri, "limit").as_deref(),
-        cfg.default_paging_num,
-        cfg.max_response_items,
+        cfg.api.default_paging_num,
+        cfg.api.max_response_items,
     )
 }
 
@@ -103,16 +103,7 @@ mod tests {
     fn cfg() -> HttpConfig {
         HttpConfig {
             root_url: "http://localhost:3000/".into(),
-            domain: "localhost".into(),
-            ssh_domain: "localhost".into(),
-            ssh_port: 22,
-            ssh_user: "git".into(),
-            default_paging_num: 30,
-            max_response_items: 50,
-            disable_query_auth_token: false,
-            enable_swagger: true,
-            max_body_bytes: 1 << 20,
-            version: "1.25.4".into(),
+            ..Default::default()
         }
     }
 

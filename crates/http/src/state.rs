@@ -1,21 +1,17 @@
+use oxforge_core::settings::{Api, Security, Server};
 use oxforge_service::Services;
 use std::sync::Arc;
 
-/// What the HTTP layer needs of the configuration, parsed once at start.
-#[derive(Debug, Clone)]
+/// What the HTTP layer needs of the configuration: the sections it reads, and what is
+/// derived at start.
+#[derive(Debug, Clone, Default)]
 pub struct HttpConfig {
-    /// Ends with `/`, e.g. `http://localhost:3000/`.
+    pub server: Server,
+    pub api: Api,
+    pub security: Security,
+    /// The effective ROOT_URL (`[server] ROOT_URL`, or derived from DOMAIN and the bound
+    /// port); ends with `/`, e.g. `http://localhost:3000/`.
     pub root_url: String,
-    pub domain: String,
-    pub ssh_domain: String,
-    pub ssh_port: u16,
-    pub ssh_user: String,
-    pub default_paging_num: i64,
-    pub max_response_items: i64,
-    pub disable_query_auth_token: bool,
-    pub enable_swagger: bool,
-    /// Largest request body accepted on API routes, in bytes.
-    pub max_body_bytes: usize,
     /// Version reported by `/api/v1/version` (Gitea-compatible).
     pub version: String,
 }

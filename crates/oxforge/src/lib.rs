@@ -3,12 +3,12 @@
 pub mod config;
 
 use config::Config;
+use oxforge_core::secret::Secret;
 use oxforge_git::RepoRoot;
 pub use oxforge_http::{AppState, HttpConfig};
-use oxforge_service::{MigrationSettings, MirrorSettings, Services, Settings};
+use oxforge_service::{Services, Settings};
 use oxforge_store::{DbConfig, Store};
 use std::future::Future;
-use std::time::Duration;
 use tokio::net::TcpListener;
 
 /// The Gitea version we answer to (Gitea SDKs gate features on it; they refuse < 1.11).
@@ -16,53 +16,35 @@ pub const GITEA_COMPAT_VERSION: &str = "1.25.4";
 
 /// Opens the database (applying migrations) and the repository root.
 pub async fn open_services(cfg: &Config) -> Result<Services, String> {
-    if let config::DbType::Sqlite = cfg.db_type {
-        if let Some(dir) = cfg.db_path.parent() {
+    if let config::DbType::Sqlite = cfg.database.db_type {
+        if let Some(dir) = cfg.database.path.parent() {
             std::fs::create_dir_all(dir)
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
     }
-    std::fs::create_dir_all(&cfg.repo_root)
-        .map_err(|e| format!("cannot create {}: {e}", cfg.repo_root.display()))?;
+    let repo_root = &cfg.repository.root;
+    std::fs::create_dir_all(repo_root)
+        .map_err(|e| format!("cannot create {}: {e}", repo_root.display()))?;
     let store = Store::connect(&DbConfig {
         url: cfg.database_url(),
-        max_connections: cfg.db_max_open_conns,
+        max_connections: cfg.database.max_open_conns,
     })
     .await
     .map_err(|e| e.message)?;
     store.migrate().await.map_err(|e| e.message)?;
     Ok(Services::new(
         store,
-        RepoRoot::new(cfg.repo_root.clone()),
+        RepoRoot::new(repo_root.clone()),
         Settings {
-            default_branch: cfg.default_branch.clone(),
-            min_password_length: cfg.min_password_length,
-            force_private: cfg.force_private,
-            max_creation_limit: cfg.max_creation_limit,
-            max_git_processes: cfg.git_max_processes,
-            git_idle_timeout: Duration::from_secs(cfg.git_timeout_secs.max(1)),
-            enable_push_create_user: cfg.enable_push_create_user,
-            disable_regular_org_creation: cfg.disable_regular_org_creation,
-            default_push_create_private: cfg.default_push_create_private,
-            migrations: MigrationSettings {
-                allow_local_networks: cfg.migrations_allow_local_networks,
-                allowed_domains: cfg.migrations_allowed_domains.clone(),
-                blocked_domains: cfg.migrations_blocked_domains.clone(),
-                import_local_paths: cfg.import_local_paths,
-                disabled: cfg.disable_migrations,
-                timeout: Duration::from_secs(cfg.migrate_timeout_secs.max(1)),
-            },
-            mirror: MirrorSettings {
-                enabled: cfg.mirror_enabled,
-                disable_new_pull: cfg.mirror_disable_new_pull,
-                default_interval: cfg.mirror_default_interval.max(cfg.mirror_min_interval),
-                min_interval: cfg.mirror_min_interval,
-                check_every: Duration::from_secs(cfg.mirror_check_every_secs),
-                pull_limit: cfg.mirror_pull_limit,
-                workers: cfg.mirror_workers,
-                timeout: Duration::from_secs(cfg.mirror_timeout_secs.max(1)),
-            },
-            secret_key: secret_key(cfg)?,
+            repository: cfg.repository.clone(),
+            admin: cfg.admin.clone(),
+            git: cfg.git.clone(),
+            git_timeout: cfg.git_timeout.clone(),
+            security: cfg.security.clone(),
+            migrations: cfg.migrations.clone(),
+            mirror: cfg.mirror.clone(),
+            cron_update_mirrors: cfg.cron_update_mirrors.clone(),
+            secret_key: Secret::new(secret_key(cfg)?),
         },
     ))
 }
@@ -71,8 +53,9 @@ pub async fn open_services(cfg: &Config) -> Result<Services, String> {
 /// and kept in `<work-path>/secret.key` (processes sharing a database must share the key).
 fn secret_key(cfg: &Config) -> Result<[u8; 32], String> {
     use sha2::{Digest, Sha256};
-    let material = if !cfg.secret_key.is_empty() {
-        cfg.secret_key.clone()
+    let configured = cfg.security.secret_key.expose();
+    let material = if !configured.is_empty() {
+        configured.clone()
     } else {
         let file = cfg.work_path.join("secret.key");
         match std::fs::read_to_string(&file) {
@@ -101,16 +84,10 @@ fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
 
 pub fn http_config(cfg: &Config, bound_port: u16) -> HttpConfig {
     HttpConfig {
-        root_url: cfg.effective_root_url(bound_port),
-        domain: cfg.domain.clone(),
-        ssh_domain: cfg.ssh_domain.clone(),
-        ssh_port: cfg.ssh_port,
-        ssh_user: cfg.ssh_user.clone(),
-        default_paging_num: cfg.default_paging_num,
-        max_response_items: cfg.max_response_items,
-        disable_query_auth_token: cfg.disable_query_auth_token,
-        enable_swagger: cfg.enable_swagger,
-        max_body_bytes: cfg.max_body_bytes,
+        server: cfg.server.clone(),
+        api: cfg.api.clone(),
+        security: cfg.security.clone(),
+        root_url: cfg.server.effective_root_url(bound_port),
         version: GITEA_COMPAT_VERSION.to_string(),
     }
 }

@@ -157,13 +157,13 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Web { .. } => {
             init_logging("info");
             let svc = oxforge::open_services(&cfg).await?;
-            let addr = format!("{}:{}", cfg.http_addr, cfg.http_port);
+            let addr = format!("{}:{}", cfg.server.http_addr, cfg.server.http_port);
             let listener = tokio::net::TcpListener::bind(&addr)
                 .await
                 .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
             tracing::info!(
                 "listening on {addr}, root URL {}",
-                cfg.effective_root_url(cfg.http_port)
+                cfg.server.effective_root_url(cfg.server.http_port)
             );
             oxforge::serve(&cfg, svc, listener, shutdown_signal())
                 .await

@@ -71,7 +71,7 @@ fn local_target() -> [(&'static str, &'static str, &'static str); 1] {
 
 fn nothing_left(s: &TestServer, owner: &str, name: &str) {
     assert!(!s.repo_dir(owner, name).exists(), "directory left behind");
-    let scratch = s.cfg.repo_root.join(".migrating");
+    let scratch = s.cfg.repository.root.join(".migrating");
     let leftovers = std::fs::read_dir(&scratch).map(|d| d.count()).unwrap_or(0);
     assert_eq!(leftovers, 0, "scratch directories left behind");
 }
@@ -271,8 +271,8 @@ async fn private_sources_and_credentials() {
     // Stored for the mirror's syncs, but sealed.
     if common::backend_name() == "sqlite" {
         let db = [
-            std::fs::read(&t.cfg.db_path).unwrap_or_default(),
-            std::fs::read(t.cfg.db_path.with_extension("db-wal")).unwrap_or_default(),
+            std::fs::read(&t.cfg.database.path).unwrap_or_default(),
+            std::fs::read(t.cfg.database.path.with_extension("db-wal")).unwrap_or_default(),
         ]
         .concat();
         assert!(!db.windows(PASSWORD.len()).any(|w| w == PASSWORD.as_bytes()));

@@ -185,7 +185,7 @@ async fn bad_repo_input() {
     .await
     .expect(400);
     // Nothing half-made: no stray directories for refused names.
-    let mut dirs: Vec<String> = std::fs::read_dir(s.cfg.repo_root.join("foo"))
+    let mut dirs: Vec<String> = std::fs::read_dir(s.cfg.repository.root.join("foo"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
         .collect();

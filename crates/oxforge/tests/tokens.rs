@@ -57,8 +57,8 @@ async fn seed_recipe_create_list_delete() {
     assert!(!list.text.contains(&sha1));
     // Stored hashed: the plaintext is nowhere in the database file (SQLite).
     if common::backend_name() == "sqlite" {
-        let db = std::fs::read(&s.cfg.db_path).unwrap_or_default();
-        let wal = std::fs::read(s.cfg.db_path.with_extension("db-wal")).unwrap_or_default();
+        let db = std::fs::read(&s.cfg.database.path).unwrap_or_default();
+        let wal = std::fs::read(s.cfg.database.path.with_extension("db-wal")).unwrap_or_default();
         let hay = [db, wal].concat();
         assert!(!hay.windows(40).any(|w| w == sha1.as_bytes()));
     }

@@ -75,7 +75,7 @@ impl Services {
                 c.email
             )));
         }
-        if c.password.chars().count() < self.settings.min_password_length {
+        if c.password.chars().count() < self.settings.security.min_password_length {
             return Err(Error::bad_request("PasswordIsRequired"));
         }
         if c.password.len() > 255 {
@@ -176,7 +176,7 @@ impl Services {
             up.email = Some(email);
         }
         if let Some(pw) = e.password.filter(|p| !p.is_empty()) {
-            if pw.chars().count() < self.settings.min_password_length {
+            if pw.chars().count() < self.settings.security.min_password_length {
                 return Err(Error::bad_request("PasswordIsRequired"));
             }
             up.passwd_hash = Some(hash_password(&pw).await?);

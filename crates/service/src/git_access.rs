@@ -116,7 +116,7 @@ impl Services {
         if !push || !user.name.eq_ignore_ascii_case(owner) {
             return Err(Error::not_found());
         }
-        if !self.settings.enable_push_create_user {
+        if !self.settings.repository.enable_push_create_user {
             return Err(Error::forbidden("Push to create is not enabled for users."));
         }
         actor.require_scope(&[Category::Repository], Level::Write)?;
@@ -126,7 +126,7 @@ impl Services {
                 user,
                 Ok(CreateRepo {
                     name: name.to_string(),
-                    private: self.settings.default_push_create_private,
+                    private: self.settings.repository.default_push_create_private,
                     ..Default::default()
                 }),
             )

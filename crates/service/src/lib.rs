@@ -23,112 +23,31 @@ pub mod tokens;
 pub mod users;
 
 pub use actor::{Actor, AuthMethod};
+use oxforge_core::secret::Secret;
+use oxforge_core::settings::{
+    Admin, CronUpdateMirrors, Git, GitTimeout, Migrations, Mirror, Repository, Security,
+};
 use oxforge_git::RepoRoot;
 use oxforge_store::Store;
 pub use repo_ctx::RepoCtx;
 use std::sync::Arc;
-use std::time::Duration;
 use throttle::LoginThrottle;
 use tokio::sync::Semaphore;
 
-/// What the use cases need to know of the configuration.
-#[derive(Debug, Clone)]
+/// The configuration sections the use cases read, as parsed (oxforge_core::settings).
+#[derive(Debug, Clone, Default)]
 pub struct Settings {
-    pub default_branch: String,
-    pub min_password_length: usize,
-    pub force_private: bool,
-    /// Per-user repository limit; -1 = unlimited.
-    pub max_creation_limit: i64,
-    /// Git processes serving clients at once; more requests wait for a slot.
-    pub max_git_processes: usize,
-    /// A git transfer with no progress for this long is ended.
-    pub git_idle_timeout: Duration,
-    /// Pushing to a missing repository under one's own name creates it.
-    pub enable_push_create_user: bool,
-    /// Repositories made by a push are private.
-    pub default_push_create_private: bool,
-    pub migrations: MigrationSettings,
-    pub mirror: MirrorSettings,
-    /// Seals stored source credentials (`[security] SECRET_KEY`).
-    pub secret_key: [u8; 32],
-    /// `[admin] DISABLE_REGULAR_ORG_CREATION`: only site admins create organisations.
-    pub disable_regular_org_creation: bool,
-}
-
-/// `[migrations]`, `[security] IMPORT_LOCAL_PATHS`, `[repository] DISABLE_MIGRATIONS`.
-#[derive(Debug, Clone)]
-pub struct MigrationSettings {
-    pub allow_local_networks: bool,
-    pub allowed_domains: Vec<String>,
-    pub blocked_domains: Vec<String>,
-    pub import_local_paths: bool,
-    pub disabled: bool,
-    pub timeout: Duration,
-}
-
-impl Default for MigrationSettings {
-    fn default() -> Self {
-        MigrationSettings {
-            allow_local_networks: false,
-            allowed_domains: Vec::new(),
-            blocked_domains: Vec::new(),
-            import_local_paths: false,
-            disabled: false,
-            timeout: Duration::from_secs(600),
-        }
-    }
-}
-
-/// `[mirror]` and `[cron.update_mirrors]`.
-#[derive(Debug, Clone)]
-pub struct MirrorSettings {
-    pub enabled: bool,
-    pub disable_new_pull: bool,
-    /// Seconds.
-    pub default_interval: i64,
-    /// Seconds.
-    pub min_interval: i64,
-    /// How often the scheduler looks for due mirrors.
-    pub check_every: Duration,
-    /// Due mirrors queued per check.
-    pub pull_limit: i64,
-    /// Sync jobs run at once by this process (each also needs a git process slot).
-    pub workers: usize,
-    pub timeout: Duration,
-}
-
-impl Default for MirrorSettings {
-    fn default() -> Self {
-        MirrorSettings {
-            enabled: true,
-            disable_new_pull: false,
-            default_interval: 8 * 3600,
-            min_interval: 600,
-            check_every: Duration::from_secs(600),
-            pull_limit: 50,
-            workers: 4,
-            timeout: Duration::from_secs(300),
-        }
-    }
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            default_branch: "main".into(),
-            min_password_length: 8,
-            force_private: false,
-            max_creation_limit: -1,
-            max_git_processes: 32,
-            git_idle_timeout: Duration::from_secs(360),
-            enable_push_create_user: false,
-            default_push_create_private: true,
-            migrations: MigrationSettings::default(),
-            mirror: MirrorSettings::default(),
-            secret_key: [0; 32],
-            disable_regular_org_creation: false,
-        }
-    }
+    pub repository: Repository,
+    pub admin: Admin,
+    pub git: Git,
+    pub git_timeout: GitTimeout,
+    pub security: Security,
+    pub migrations: Migrations,
+    pub mirror: Mirror,
+    pub cron_update_mirrors: CronUpdateMirrors,
+    /// Seals stored source credentials: derived at start from `[security] SECRET_KEY` or
+    /// `<work-path>/secret.key`.
+    pub secret_key: Secret<[u8; 32]>,
 }
 
 #[derive(Clone)]
@@ -136,7 +55,7 @@ pub struct Services {
     pub store: Store,
     pub repos: RepoRoot,
     pub settings: Settings,
-    /// Slots for git processes (`max_git_processes`).
+    /// Slots for git processes (`[git] MAX_PROCESSES`).
     pub git_slots: Arc<Semaphore>,
     login_throttle: Arc<LoginThrottle>,
     /// Names this process in the job table.
@@ -152,7 +71,7 @@ impl Services {
         Services {
             store,
             repos,
-            git_slots: Arc::new(Semaphore::new(settings.max_git_processes.max(1))),
+            git_slots: Arc::new(Semaphore::new(settings.git.max_processes.max(1))),
             settings,
             login_throttle: Arc::new(LoginThrottle::default()),
             instance_id: format!("{:08x}", rand::random::<u32>()),

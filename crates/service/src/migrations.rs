@@ -73,7 +73,7 @@ impl Services {
     fn host_policy(&self) -> HostPolicy {
         let m = &self.settings.migrations;
         HostPolicy {
-            allow_local_networks: m.allow_local_networks,
+            allow_local_networks: m.allow_localnetworks,
             allowed: m.allowed_domains.clone(),
             blocked: m.blocked_domains.clone(),
         }
@@ -91,7 +91,7 @@ impl Services {
         let addr = addr.trim();
         if addr.starts_with('/') {
             let may = doer.is_some_and(|d| d.is_admin || d.allow_import_local);
-            if !(self.settings.migrations.import_local_paths && may) {
+            if !(self.settings.security.import_local_paths && may) {
                 return Err(Error::validation(
                     "You are not allowed to import local repositories.",
                 ));
@@ -183,7 +183,7 @@ impl Services {
 
     fn parse_interval(&self, text: Option<&str>) -> Result<i64> {
         let Some(t) = text.map(str::trim).filter(|t| !t.is_empty()) else {
-            return Ok(self.settings.mirror.default_interval);
+            return Ok(self.settings.mirror.default_interval.as_secs() as i64);
         };
         self.checked_interval(t)
     }
@@ -192,7 +192,7 @@ impl Services {
     /// the transfer itself runs as a job with a time limit and logged progress.
     pub async fn migrate(&self, actor: &Actor, req: MigrateRequest) -> Result<RepoCtx> {
         let doer = actor.require_user()?;
-        if self.settings.migrations.disabled {
+        if self.settings.repository.disable_migrations {
             return Err(Error::forbidden(
                 "the site administrator has disabled migrations",
             ));
@@ -251,8 +251,8 @@ impl Services {
                 name: req.repo_name.clone(),
                 description: req.description.clone(),
                 website: String::new(),
-                default_branch: self.settings.default_branch.clone(),
-                is_private: req.private || self.settings.force_private,
+                default_branch: self.settings.repository.default_branch.clone(),
+                is_private: req.private || self.settings.repository.force_private,
                 is_template: false,
                 is_mirror: req.mirror,
                 original_url: source.display_url.clone(),
@@ -261,7 +261,7 @@ impl Services {
             })
             .await?;
         let lease =
-            oxforge_core::time::now() + self.settings.migrations.timeout.as_secs() as i64 + 60;
+            oxforge_core::time::now() + self.settings.git_timeout.migrate.as_secs() as i64 + 60;
         let job = self
             .store
             .start_job(
@@ -375,7 +375,7 @@ impl Services {
         remote::clone_mirror(
             &source.remote,
             scratch,
-            self.settings.migrations.timeout,
+            self.settings.git_timeout.migrate,
             &id.to_string(),
         )
         .await
@@ -399,7 +399,7 @@ impl Services {
         if mirror {
             let now = oxforge_core::time::now();
             let credentials = match &source.remote.authorization {
-                Some(a) => crate::secret::seal(&self.settings.secret_key, a)?,
+                Some(a) => crate::secret::seal(self.settings.secret_key.expose(), a)?,
                 None => String::new(),
             };
             self.store

@@ -52,7 +52,7 @@ impl Services {
         let nanos = parse_go_duration_nanos(text).ok_or_else(|| {
             Error::validation(format!("invalid mirror interval: {text:?} (e.g. 8h0m0s)"))
         })?;
-        let min = self.settings.mirror.min_interval;
+        let min = self.settings.mirror.min_interval.as_secs() as i64;
         if nanos != 0 && nanos < (min as u128) * 1_000_000_000 {
             return Err(Error::validation(format!(
                 "mirror interval must be at least {}",
@@ -91,7 +91,7 @@ impl Services {
             let mut source = self.check_source(None, &m.remote_url, "", "", "").await?;
             if !m.credentials.is_empty() {
                 source.remote.authorization = Some(crate::secret::open(
-                    &self.settings.secret_key,
+                    self.settings.secret_key.expose(),
                     &m.credentials,
                 )?);
             }
@@ -105,7 +105,7 @@ impl Services {
                 &source.remote,
                 &path,
                 m.enable_prune,
-                self.settings.mirror.timeout,
+                self.settings.git_timeout.mirror,
                 &repo_id.to_string(),
             )
             .await
@@ -131,7 +131,8 @@ impl Services {
                 // Due again at the next scheduler pass.
                 let retry = if m.interval_secs > 0 {
                     started
-                        + (self.settings.mirror.check_every.as_secs() as i64).min(m.interval_secs)
+                        + (self.settings.cron_update_mirrors.schedule.as_secs() as i64)
+                            .min(m.interval_secs)
                 } else {
                     0
                 };
@@ -171,7 +172,7 @@ impl Services {
                         tracing::warn!(error = %e.message, "mirror scheduler pass failed");
                     }
                     tokio::select! {
-                        _ = tokio::time::sleep(svc.settings.mirror.check_every) => {}
+                        _ = tokio::time::sleep(svc.settings.cron_update_mirrors.schedule) => {}
                         _ = stop_rx.changed() => break,
                     }
                 }
@@ -187,7 +188,7 @@ impl Services {
                         break;
                     }
                     let now = oxforge_core::time::now();
-                    let lease = now + svc.settings.mirror.timeout.as_secs() as i64 + 60;
+                    let lease = now + svc.settings.git_timeout.mirror.as_secs() as i64 + 60;
                     match svc.store.claim_job(&name, now, lease).await {
                         Ok(Some(job)) => {
                             let result = svc.run_job(&job).await;
@@ -218,7 +219,7 @@ impl Services {
         // Taking them moves their due time ahead: no other pass queues them again.
         let due = self
             .store
-            .take_due_mirrors(now, self.settings.mirror.pull_limit)
+            .take_due_mirrors(now, self.settings.cron_update_mirrors.pull_limit)
             .await?;
         for id in &due {
             self.queue_sync(*id).await?;

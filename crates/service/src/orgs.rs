@@ -295,7 +295,7 @@ impl Services {
             return Err(Error::forbidden("user should be the site admin"));
         }
         if !doer.is_admin
-            && (!doer.allow_create_organization || self.settings.disable_regular_org_creation)
+            && (!doer.allow_create_organization || self.settings.admin.disable_regular_org_creation)
         {
             return Err(Error::forbidden(
                 "user is not allowed to create organizations",

@@ -92,7 +92,7 @@ impl Services {
             return Err(Error::validation("[Description]: MaxSize"));
         }
         let branch = if c.default_branch.is_empty() {
-            self.settings.default_branch.clone()
+            self.settings.repository.default_branch.clone()
         } else {
             c.default_branch.clone()
         };
@@ -112,7 +112,7 @@ impl Services {
         let limit = if owner.max_repo_creation >= 0 {
             owner.max_repo_creation
         } else {
-            self.settings.max_creation_limit
+            self.settings.repository.max_creation_limit
         };
         if limit >= 0 && !doer.is_admin && self.store.count_repos_owned_by(owner.id).await? >= limit
         {
@@ -129,7 +129,7 @@ impl Services {
                 description: c.description.clone(),
                 website: String::new(),
                 default_branch: branch.clone(),
-                is_private: c.private || self.settings.force_private,
+                is_private: c.private || self.settings.repository.force_private,
                 is_template: c.template,
                 is_mirror: false,
                 original_url: String::new(),
@@ -305,7 +305,9 @@ impl Services {
             }
             up.website = Some(w.clone());
         }
-        up.is_private = e.private.map(|p| p || self.settings.force_private);
+        up.is_private = e
+            .private
+            .map(|p| p || self.settings.repository.force_private);
         up.is_template = e.template;
         if let Some(a) = e.archived {
             if repo.is_mirror {

@@ -41,8 +41,8 @@ pub struct GeneralApiSettings {
     responses((status = 200, description = "Paging limits of the API", body = GeneralApiSettings)))]
 async fn api_settings(State(st): State<AppState>) -> Json<GeneralApiSettings> {
     Json(GeneralApiSettings {
-        max_response_items: st.cfg.max_response_items,
-        default_paging_num: st.cfg.default_paging_num,
+        max_response_items: st.cfg.api.max_response_items,
+        default_paging_num: st.cfg.api.default_paging_num,
         default_git_trees_per_page: 1000,
         default_max_blob_size: 10_485_760,
         default_max_response_size: 104_857_600,

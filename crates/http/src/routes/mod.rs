@@ -81,7 +81,7 @@ pub fn api_doc() -> utoipa::openapi::OpenApi {
 pub fn build(st: AppState, extra: Option<Router<AppState>>) -> Router {
     let (routes, doc) = api_routes();
     let mut api = Router::new().merge(extra.unwrap_or_default()).merge(routes);
-    if st.cfg.enable_swagger {
+    if st.cfg.api.enable_swagger {
         api = api.route("/swagger", get(redirect_to_ui));
     }
     let api = api
@@ -96,7 +96,7 @@ pub fn build(st: AppState, extra: Option<Router<AppState>>) -> Router {
     let mut app = Router::new()
         .nest("/api/v1", api)
         .merge(crate::githttp::routes().with_state(st.clone()));
-    if st.cfg.enable_swagger {
+    if st.cfg.api.enable_swagger {
         app = app.merge(doc_routes(doc));
     }
     app

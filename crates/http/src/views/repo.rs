@@ -140,12 +140,20 @@ pub struct RepoJson {
 }
 
 fn ssh_url(cfg: &HttpConfig, full_name: &str) -> String {
-    if cfg.ssh_port == 22 {
-        format!("{}@{}:{}.git", cfg.ssh_user, cfg.ssh_domain, full_name)
+    if cfg.server.ssh_port == 22 {
+        format!(
+            "{}@{}:{}.git",
+            cfg.server.ssh_user,
+            cfg.server.ssh_host(),
+            full_name
+        )
     } else {
         format!(
             "ssh://{}@{}:{}/{}.git",
-            cfg.ssh_user, cfg.ssh_domain, cfg.ssh_port, full_name
+            cfg.server.ssh_user,
+            cfg.server.ssh_host(),
+            cfg.server.ssh_port,
+            full_name
         )
     }
 }

@@ -69,7 +69,7 @@ pub fn user_json(cfg: &HttpConfig, u: &User, view: UserView) -> UserJson {
     let email = match view {
         UserView::Full => u.email.clone(),
         UserView::Signed if !u.keep_email_private => u.email.clone(),
-        _ => format!("{}@noreply.{}", u.lower_name(), cfg.domain),
+        _ => format!("{}@noreply.{}", u.lower_name(), cfg.server.domain),
     };
     UserJson {
         id: u.id,

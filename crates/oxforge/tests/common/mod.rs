@@ -162,7 +162,7 @@ impl TestServer {
         let port = listener.local_addr().unwrap().port();
         let mut cfg =
             Config::from_ini(&ini, first.cfg.work_path.clone(), Some(port)).expect("config");
-        cfg.root_url = Some(format!("http://127.0.0.1:{port}/"));
+        cfg.server.root_url = Some(format!("http://127.0.0.1:{port}/"));
         let svc = oxforge::open_services(&cfg).await.expect("open services");
         let dir = tempfile::tempdir().unwrap();
         Self::launch(cfg, svc, listener, first.admin_token.clone(), dir, None)
@@ -193,8 +193,8 @@ impl TestServer {
             .expect("bind");
         let port = listener.local_addr().unwrap().port();
         let mut cfg = Config::from_ini(&ini, dir.path().to_path_buf(), Some(port)).expect("config");
-        if cfg.root_url.is_none() {
-            cfg.root_url = Some(format!("http://127.0.0.1:{port}/"));
+        if cfg.server.root_url.is_none() {
+            cfg.server.root_url = Some(format!("http://127.0.0.1:{port}/"));
         }
         let svc = oxforge::open_services(&cfg).await.expect("open services");
         svc.create_user(CreateUser {
@@ -360,7 +360,8 @@ impl TestServer {
 
     pub fn repo_dir(&self, owner: &str, name: &str) -> PathBuf {
         self.cfg
-            .repo_root
+            .repository
+            .root
             .join(owner.to_lowercase())
             .join(format!("{}.git", name.to_lowercase()))
     }
