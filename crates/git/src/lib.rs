@@ -28,12 +28,20 @@ fn git_error(what: &str, detail: impl std::fmt::Display) -> Error {
     Error::internal(format!("git {what} failed"))
 }
 
+/// Every `git` oxforge runs starts here: an environment of our own (nothing inherited
+/// from the server's, so no `GIT_DIR`, proxy or credential variables leak in), no user or
+/// system configuration, no prompts, and the process dies with its handle.
 pub(crate) fn git() -> Command {
     let mut c = Command::new("git");
-    // Keep the user's and the system's git configuration out of server operations.
-    c.env("GIT_CONFIG_NOSYSTEM", "1")
+    c.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", "/nonexistent")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_ASKPASS", "/bin/false")
+        .env("SSH_ASKPASS", "/bin/false")
+        .env("LC_ALL", "C")
         .stdin(Stdio::null())
         .kill_on_drop(true);
     c

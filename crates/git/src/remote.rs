@@ -27,16 +27,7 @@ pub struct RemoteError {
 }
 
 fn command(remote: &Remote) -> Command {
-    let mut c = Command::new("git");
-    c.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", "/nonexistent")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .env("GIT_ASKPASS", "/bin/false")
-        .env("SSH_ASKPASS", "/bin/false")
-        .env("LC_ALL", "C");
+    let mut c = crate::git();
     let mut config: Vec<(String, String)> = vec![
         ("http.followRedirects".into(), "false".into()),
         ("credential.helper".into(), String::new()),

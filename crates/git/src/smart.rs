@@ -8,6 +8,8 @@ use tokio::process::Command;
 pub enum Service {
     UploadPack,
     ReceivePack,
+    /// `git archive --remote` (SSH only: smart HTTP has no such service).
+    UploadArchive,
 }
 
 impl Service {
@@ -16,6 +18,7 @@ impl Service {
         match s {
             "git-upload-pack" => Some(Service::UploadPack),
             "git-receive-pack" => Some(Service::ReceivePack),
+            "git-upload-archive" => Some(Service::UploadArchive),
             _ => None,
         }
     }
@@ -24,6 +27,7 @@ impl Service {
         match self {
             Service::UploadPack => "upload-pack",
             Service::ReceivePack => "receive-pack",
+            Service::UploadArchive => "upload-archive",
         }
     }
     pub fn is_push(self) -> bool {
@@ -44,24 +48,26 @@ pub fn sanitize_protocol(header: &str) -> Option<String> {
     ok.then(|| header.to_string())
 }
 
-/// The command for one service call: the ref advertisement, or the RPC itself. Stdin,
-/// stdout and stderr are piped; the process dies with its handle.
+/// The command for one service call: the ref advertisement, the stateless RPC (HTTP), or
+/// a full-duplex session (SSH). Stdin, stdout and stderr are piped; the process dies with
+/// its handle.
 pub fn service_command(
     path: &Path,
     service: Service,
     advertise: bool,
+    stateless: bool,
     protocol: Option<&str>,
 ) -> Command {
-    let mut c = Command::new("git");
-    c.env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_TERMINAL_PROMPT", "0");
+    let mut c = crate::git();
     if let Some(p) = protocol {
         c.env("GIT_PROTOCOL", p);
     }
     // Serve what git supports for shallow and partial clones.
     c.args(["-c", "uploadpack.allowFilter=true"]);
-    c.arg(service.name()).arg("--stateless-rpc");
+    c.arg(service.name());
+    if stateless && service != Service::UploadArchive {
+        c.arg("--stateless-rpc");
+    }
     if advertise {
         c.arg("--advertise-refs");
     }

@@ -614,9 +614,12 @@ async fn git_daemon_sources() {
         .local_addr()
         .unwrap()
         .port();
-    let mut daemon = Command::new("git")
+    // `git daemon` runs `git-daemon` as a child that would outlive a kill of `git`: start
+    // the daemon itself, so killing it ends it.
+    let exec_path = Command::new("git").arg("--exec-path").output().unwrap();
+    let exec_path = String::from_utf8(exec_path.stdout).unwrap();
+    let mut daemon = Command::new(std::path::Path::new(exec_path.trim()).join("git-daemon"))
         .args([
-            "daemon",
             "--export-all",
             "--reuseaddr",
             "--listen=127.0.0.1",

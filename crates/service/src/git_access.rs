@@ -1,4 +1,4 @@
-//! Who may fetch from or push to a repository over git's HTTP transport, and keeping the
+//! Who may fetch from or push to a repository over git (any door), and keeping the
 //! repository's API view current after a push.
 
 use crate::actor::Actor;
@@ -6,6 +6,7 @@ use crate::repo_ctx::RepoCtx;
 use crate::repos::CreateRepo;
 use crate::Services;
 use oxforge_core::access::{AccessMode, Viewer};
+use oxforge_core::events::{Event, RefUpdate};
 use oxforge_core::model::RepoWithOwner;
 use oxforge_core::names::validate_repo_name;
 use oxforge_core::scope::{Category, Level};
@@ -18,6 +19,8 @@ pub struct GitTarget {
     pub repo: RepoWithOwner,
     pub path: PathBuf,
     pub mode: AccessMode,
+    /// Who acts (for the push's events).
+    pub actor_id: Option<i64>,
 }
 
 /// Owner names in URLs: what any account name may contain, nothing that walks paths.
@@ -98,6 +101,7 @@ impl Services {
             repo: r,
             path,
             mode,
+            actor_id: actor.user_id(),
         })
     }
 
@@ -146,20 +150,22 @@ impl Services {
             repo,
             path,
             mode: AccessMode::Owner,
+            actor_id: Some(user.id),
         })
     }
 
     /// Brings the row up to date after a push: emptiness, size, update time, and the
     /// default branch of a repository that was empty before (the first branch the push
-    /// named, as `pushed` lists the refs in the client's order).
-    pub async fn after_push(&self, target: &GitTarget, pushed: &[String]) -> Result<()> {
+    /// named, as `pushed` lists the refs in the client's order); then emits the push and
+    /// the branches and tags it created or deleted.
+    pub(crate) async fn after_push(&self, target: &GitTarget, pushed: &[RefUpdate]) -> Result<()> {
         // Re-read: a concurrent push may have changed the row since the target was taken.
         let Some(current) = self.store.repo_by_id(target.repo.repo.id).await? else {
             return Ok(());
         };
         let heads: Vec<&str> = pushed
             .iter()
-            .filter_map(|r| r.strip_prefix("refs/heads/"))
+            .filter_map(|r| r.name.strip_prefix("refs/heads/"))
             .collect();
         // Only a repository that was empty takes its default from the push.
         let pick = current.repo.is_empty.then_some(heads.as_slice());
@@ -169,6 +175,14 @@ impl Services {
             &current.repo.default_branch,
             pick,
         )
-        .await
+        .await?;
+        let repo = Some(current.repo.id);
+        let refs = pushed.to_vec();
+        self.emit_as(target.actor_id, repo, Event::Pushed { refs })
+            .await;
+        for event in Event::ref_changes(pushed) {
+            self.emit_as(target.actor_id, repo, event).await;
+        }
+        Ok(())
     }
 }

@@ -20,6 +20,7 @@ mod secret;
 pub mod teams;
 mod throttle;
 pub mod tokens;
+pub mod transport;
 pub mod users;
 
 pub use actor::{Actor, AuthMethod};
