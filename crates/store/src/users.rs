@@ -2,18 +2,19 @@
 
 use crate::sql::{like_contains, Sql};
 use crate::{db_error, get_bool, get_i64, get_str, internal, Store};
-use oxforge_core::model::{User, UserKind, Visibility};
+use oxforge_core::model::{PasswordHash, User, UserKind, Visibility};
 use oxforge_core::paging::Paging;
 use oxforge_core::{Error, Result};
 use sqlx::any::AnyRow;
 
+/// Every column a `User` is read from. The password hash is not one of them: only
+/// `Store::password_hash` reads it.
 pub(crate) const USER_COLUMNS: &[&str] = &[
     "id",
     "name",
     "full_name",
     "email",
     "keep_email_private",
-    "passwd_hash",
     "must_change_password",
     "login_name",
     "source_id",
@@ -54,7 +55,6 @@ pub(crate) fn user_from_row(row: &AnyRow, p: &str) -> Result<User> {
         full_name: get_str(row, &c("full_name"))?,
         email: get_str(row, &c("email"))?,
         keep_email_private: get_bool(row, &c("keep_email_private"))?,
-        passwd_hash: get_str(row, &c("passwd_hash"))?,
         must_change_password: get_bool(row, &c("must_change_password"))?,
         login_name: get_str(row, &c("login_name"))?,
         source_id: get_i64(row, &c("source_id"))?,
@@ -88,7 +88,7 @@ pub struct NewUser {
     pub name: String,
     pub full_name: String,
     pub email: String,
-    pub passwd_hash: String,
+    pub passwd_hash: PasswordHash,
     pub must_change_password: bool,
     pub login_name: String,
     pub source_id: i64,
@@ -103,7 +103,7 @@ pub struct NewUser {
 pub struct UserUpdate {
     pub full_name: Option<String>,
     pub email: Option<String>,
-    pub passwd_hash: Option<String>,
+    pub passwd_hash: Option<PasswordHash>,
     pub must_change_password: Option<bool>,
     pub login_name: Option<String>,
     pub source_id: Option<i64>,
@@ -149,7 +149,7 @@ impl Store {
         q.bind(&u.full_name).push(", ");
         q.bind(&u.email).push(", ");
         q.bind(u.email.to_lowercase()).push(", ");
-        q.bind(&u.passwd_hash).push(", ");
+        q.bind(u.passwd_hash.as_str()).push(", ");
         q.bind(u.must_change_password).push(", ");
         q.bind(&u.login_name).push(", ");
         q.bind(u.source_id).push(", ");
@@ -201,6 +201,18 @@ impl Store {
         .await
     }
 
+    /// The password hash of an individual account, for the password check alone (no
+    /// `User` carries it).
+    pub async fn password_hash(&self, user_id: i64) -> Result<Option<PasswordHash>> {
+        let row = sqlx::query("SELECT passwd_hash FROM users WHERE id = $1 AND kind = 0")
+            .bind(user_id)
+            .fetch_optional(self.reader())
+            .await
+            .map_err(internal)?;
+        row.map(|r| get_str(&r, "passwd_hash").map(PasswordHash::new))
+            .transpose()
+    }
+
     pub async fn count_users(&self) -> Result<i64> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM users WHERE kind = 0")
             .fetch_one(self.reader())
@@ -226,7 +238,7 @@ impl Store {
         set(
             &mut q,
             "passwd_hash",
-            up.passwd_hash.clone().map(Into::into),
+            up.passwd_hash.as_ref().map(|h| h.as_str().into()),
         );
         set(
             &mut q,
