@@ -103,6 +103,11 @@ pub struct User {
     pub last_login_unix: i64,
     /// Organisations: repository admins may change which teams reach a repository.
     pub repo_admin_change_team_access: bool,
+    /// Accounts following this one, accounts it follows, repositories it starred
+    /// (Gitea's `NumFollowers`, `NumFollowing`, `NumStars`; kept by the store).
+    pub num_followers: i64,
+    pub num_following: i64,
+    pub num_stars: i64,
 }
 
 impl User {
@@ -142,6 +147,9 @@ impl User {
             updated_unix: 0,
             last_login_unix: 0,
             repo_admin_change_team_access: false,
+            num_followers: 0,
+            num_following: 0,
+            num_stars: 0,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Use cases over the store and git: each owns its invariants and the order of its steps.
 
 pub mod accounts;
+pub mod follows;
 pub mod git_access;
 pub mod hosts;
 pub mod issues;

@@ -4,6 +4,7 @@
 //! SQLite gets two pools: many readers, and one writer so that writes queue inside the
 //! process instead of failing with "database is locked".
 
+mod follows;
 mod issues;
 pub mod jobs;
 mod migrate;

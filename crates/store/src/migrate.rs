@@ -29,6 +29,7 @@ const SQLITE: &[(i64, &str)] = &[
     ),
     (8, include_str!("../migrations/sqlite/0008_repo_reach.sql")),
     (9, include_str!("../migrations/sqlite/0009_issues.sql")),
+    (10, include_str!("../migrations/sqlite/0010_follows.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -61,6 +62,7 @@ const POSTGRES: &[(i64, &str)] = &[
         include_str!("../migrations/postgres/0008_repo_reach.sql"),
     ),
     (9, include_str!("../migrations/postgres/0009_issues.sql")),
+    (10, include_str!("../migrations/postgres/0010_follows.sql")),
 ];
 
 /// Arbitrary constant key so concurrent oxforge processes migrate one at a time.

@@ -36,6 +36,9 @@ pub(crate) const USER_COLUMNS: &[&str] = &[
     "updated_unix",
     "last_login_unix",
     "repo_admin_change_team_access",
+    "num_followers",
+    "num_following",
+    "num_stars",
 ];
 
 /// `alias.col AS prefixcol, ...` for selecting a user joined under another name.
@@ -80,6 +83,9 @@ pub(crate) fn user_from_row(row: &AnyRow, p: &str) -> Result<User> {
         updated_unix: get_i64(row, &c("updated_unix"))?,
         last_login_unix: get_i64(row, &c("last_login_unix"))?,
         repo_admin_change_team_access: get_bool(row, &c("repo_admin_change_team_access"))?,
+        num_followers: get_i64(row, &c("num_followers"))?,
+        num_following: get_i64(row, &c("num_following"))?,
+        num_stars: get_i64(row, &c("num_stars"))?,
     })
 }
 
@@ -293,14 +299,34 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes a user and (by cascade) their tokens. Repositories must be gone first.
+    /// Deletes a user and (by cascade) their tokens, follows, stars and watches.
+    /// Repositories must be gone first. The counters those rows fed (on the accounts they
+    /// followed or were followed by, and on the repositories they starred or watched) are
+    /// recounted without them in the same transaction.
     pub async fn delete_user(&self, id: i64) -> Result<()> {
-        sqlx::query("DELETE FROM users WHERE id = $1")
-            .bind(id)
-            .execute(self.writer())
-            .await
-            .map_err(internal)?;
-        Ok(())
+        let mut tx = self.writer().begin().await.map_err(internal)?;
+        for sql in [
+            "UPDATE users SET num_followers = (SELECT COUNT(*) FROM follows f \
+             WHERE f.follow_id = users.id AND f.user_id <> $1) \
+             WHERE id IN (SELECT follow_id FROM follows WHERE user_id = $1)",
+            "UPDATE users SET num_following = (SELECT COUNT(*) FROM follows f \
+             WHERE f.user_id = users.id AND f.follow_id <> $1) \
+             WHERE id IN (SELECT user_id FROM follows WHERE follow_id = $1)",
+            "UPDATE repositories SET num_stars = (SELECT COUNT(*) FROM stars s \
+             WHERE s.repo_id = repositories.id AND s.user_id <> $1) \
+             WHERE id IN (SELECT repo_id FROM stars WHERE user_id = $1)",
+            "UPDATE repositories SET num_watches = (SELECT COUNT(*) FROM watches w \
+             WHERE w.repo_id = repositories.id AND w.user_id <> $1) \
+             WHERE id IN (SELECT repo_id FROM watches WHERE user_id = $1)",
+            "DELETE FROM users WHERE id = $1",
+        ] {
+            sqlx::query(sql)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(internal)?;
+        }
+        tx.commit().await.map_err(internal)
     }
 
     pub async fn search_users(

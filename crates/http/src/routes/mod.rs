@@ -3,6 +3,7 @@
 mod admin;
 mod branches;
 mod collaborators;
+mod follows;
 mod issues;
 mod migrate;
 mod misc;
@@ -45,7 +46,12 @@ fn group(cats: &'static [Category], r: OpenApiRouter<AppState>) -> OpenApiRouter
 fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(misc::routes())
-        .merge(group(USER, users::routes().merge(tokens::routes())))
+        .merge(group(
+            USER,
+            users::routes()
+                .merge(tokens::routes())
+                .merge(follows::routes()),
+        ))
         .merge(group(
             USER_REPO,
             repos::user_routes().merge(stars::user_routes()),

@@ -103,9 +103,9 @@ pub fn user_json(cfg: &HttpConfig, u: &User, view: UserView) -> UserJson {
         website: u.website.clone(),
         description: u.description.clone(),
         visibility: u.visibility.name().into(),
-        followers_count: 0,
-        following_count: 0,
-        starred_repos_count: 0,
+        followers_count: u.num_followers,
+        following_count: u.num_following,
+        starred_repos_count: u.num_stars,
         username: u.name.clone(),
     }
 }
