@@ -113,6 +113,7 @@ mod tests {
             enable_swagger: true,
             max_body_bytes: 1 << 20,
             version: "1.25.4".into(),
+            avatars: oxforge_service::avatars::Avatars::new(&[0; 32], &Default::default()),
         }
     }
 

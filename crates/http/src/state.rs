@@ -18,6 +18,8 @@ pub struct HttpConfig {
     pub max_body_bytes: usize,
     /// Version reported by `/api/v1/version` (Gitea-compatible).
     pub version: String,
+    /// How account pictures are linked (`[picture]`, keyed from the secret key).
+    pub avatars: oxforge_service::avatars::Avatars,
 }
 
 impl HttpConfig {

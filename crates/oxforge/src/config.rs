@@ -73,6 +73,10 @@ pub struct Config {
     pub mirror_pull_limit: i64,
     /// `[security] SECRET_KEY`; empty = a key kept in `<work-path>/secret.key`.
     pub secret_key: String,
+    /// `[picture] DISABLE_GRAVATAR`: pictures are generated here (default), never fetched.
+    pub disable_gravatar: bool,
+    /// `[picture] GRAVATAR_SOURCE`.
+    pub gravatar_source: String,
 }
 
 fn list(v: &str) -> Vec<String> {
@@ -295,6 +299,8 @@ impl Config {
             },
             mirror_pull_limit: r.parse("cron.update_mirrors", "PULL_LIMIT", 50i64)?,
             secret_key: r.str("security", "SECRET_KEY", ""),
+            disable_gravatar: r.bool("picture", "DISABLE_GRAVATAR", true)?,
+            gravatar_source: r.str("picture", "GRAVATAR_SOURCE", "gravatar"),
             work_path,
         })
     }
@@ -356,6 +362,7 @@ mod tests {
         assert_eq!(c.repo_root, PathBuf::from("/w/repositories"));
         assert_eq!(c.effective_root_url(3000), "http://localhost:3000/");
         assert_eq!(c.max_response_items, 50);
+        assert!(c.disable_gravatar);
     }
 
     #[test]

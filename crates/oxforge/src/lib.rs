@@ -5,6 +5,7 @@ pub mod config;
 use config::Config;
 use oxforge_git::RepoRoot;
 pub use oxforge_http::{AppState, HttpConfig};
+use oxforge_service::avatars::{Avatars, PictureSettings};
 use oxforge_service::{MigrationSettings, MirrorSettings, Services, Settings};
 use oxforge_store::{DbConfig, Store};
 use std::future::Future;
@@ -63,6 +64,10 @@ pub async fn open_services(cfg: &Config) -> Result<Services, String> {
                 timeout: Duration::from_secs(cfg.mirror_timeout_secs.max(1)),
             },
             secret_key: secret_key(cfg)?,
+            picture: PictureSettings {
+                disable_gravatar: cfg.disable_gravatar,
+                gravatar_source: cfg.gravatar_source.clone(),
+            },
         },
     ))
 }
@@ -99,8 +104,9 @@ fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     opts.open(path)?.write_all(text.as_bytes())
 }
 
-pub fn http_config(cfg: &Config, bound_port: u16) -> HttpConfig {
+pub fn http_config(cfg: &Config, bound_port: u16, avatars: Avatars) -> HttpConfig {
     HttpConfig {
+        avatars,
         root_url: cfg.effective_root_url(bound_port),
         domain: cfg.domain.clone(),
         ssh_domain: cfg.ssh_domain.clone(),
@@ -136,7 +142,7 @@ pub async fn serve_with(
     let port = listener.local_addr()?.port();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let background = svc.start_background(stop_rx);
-    let state = AppState::new(svc.clone(), http_config(cfg, port));
+    let state = AppState::new(svc.clone(), http_config(cfg, port, svc.avatars.clone()));
     let app = match extra {
         Some(extra) => oxforge_http::router_with(state, extra),
         None => oxforge_http::router(state),

@@ -164,9 +164,7 @@ async fn following_needs_the_user_scope() {
     s.put("/api/v1/user/following/foo", &write, None)
         .await
         .expect(204);
-    s.get("/api/v1/user/following/foo", &read)
-        .await
-        .expect(204);
+    s.get("/api/v1/user/following/foo", &read).await.expect(204);
     s.stop().await;
 }
 

@@ -1,6 +1,7 @@
 //! Use cases over the store and git: each owns its invariants and the order of its steps.
 
 pub mod accounts;
+pub mod avatars;
 pub mod follows;
 pub mod git_access;
 pub mod hosts;
@@ -42,6 +43,8 @@ pub struct Settings {
     pub secret_key: [u8; 32],
     /// `[admin] DISABLE_REGULAR_ORG_CREATION`: only site admins create organisations.
     pub disable_regular_org_creation: bool,
+    /// `[picture]`: where account pictures come from.
+    pub picture: avatars::PictureSettings,
 }
 
 /// `[migrations]`, `[security] IMPORT_LOCAL_PATHS`, `[repository] DISABLE_MIGRATIONS`.
@@ -116,6 +119,7 @@ impl Default for Settings {
             mirror: MirrorSettings::default(),
             secret_key: [0; 32],
             disable_regular_org_creation: false,
+            picture: avatars::PictureSettings::default(),
         }
     }
 }
@@ -125,6 +129,8 @@ pub struct Services {
     pub store: Store,
     pub repos: RepoRoot,
     pub settings: Settings,
+    /// Avatar links and names (keyed from `settings.secret_key`).
+    pub avatars: avatars::Avatars,
     /// Slots for git processes (`max_git_processes`).
     pub git_slots: Arc<Semaphore>,
     login_throttle: Arc<LoginThrottle>,
@@ -139,6 +145,7 @@ impl Services {
         Services {
             store,
             repos,
+            avatars: avatars::Avatars::new(&settings.secret_key, &settings.picture),
             git_slots: Arc::new(Semaphore::new(settings.max_git_processes.max(1))),
             settings,
             login_throttle: Arc::new(LoginThrottle::default()),

@@ -109,6 +109,7 @@ pub struct NewUser {
 pub struct UserUpdate {
     pub full_name: Option<String>,
     pub email: Option<String>,
+    pub keep_email_private: Option<bool>,
     pub passwd_hash: Option<PasswordHash>,
     pub must_change_password: Option<bool>,
     pub login_name: Option<String>,
@@ -241,6 +242,11 @@ impl Store {
             set(&mut q, "email", Some(email.into()));
             set(&mut q, "lower_email", Some(email.to_lowercase().into()));
         }
+        set(
+            &mut q,
+            "keep_email_private",
+            up.keep_email_private.map(Into::into),
+        );
         set(
             &mut q,
             "passwd_hash",

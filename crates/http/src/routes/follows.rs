@@ -34,10 +34,7 @@ async fn list(
     which: FollowList,
 ) -> ApiResult<(HeaderMap, Json<Vec<UserJson>>)> {
     let p = paging(&st.cfg, uri);
-    let (users, total) = st
-        .svc
-        .follow_list(&caller.viewer(), user, which, p)
-        .await?;
+    let (users, total) = st.svc.follow_list(&caller.viewer(), user, which, p).await?;
     Ok(user_list_response(st, caller, uri, &users, total, Some(p)))
 }
 

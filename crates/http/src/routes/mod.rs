@@ -101,7 +101,8 @@ pub fn build(st: AppState, extra: Option<Router<AppState>>) -> Router {
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
     let mut app = Router::new()
         .nest("/api/v1", api)
-        .merge(crate::githttp::routes().with_state(st.clone()));
+        .merge(crate::githttp::routes().with_state(st.clone()))
+        .merge(crate::pages::routes().with_state(st.clone()));
     if st.cfg.enable_swagger {
         app = app.merge(doc_routes(doc));
     }

@@ -151,7 +151,7 @@ async fn create_as(
     o: CreateOrgOption,
 ) -> ApiResult<(StatusCode, Json<OrganizationJson>)> {
     let org = st.svc.create_org(doer, owner, o.into()).await?;
-    Ok((StatusCode::CREATED, Json(org_json(caller, &org))))
+    Ok((StatusCode::CREATED, Json(org_json(&st.cfg, caller, &org))))
 }
 
 /// A page of organisations with Gitea's list headers.
@@ -165,7 +165,7 @@ async fn org_list(
     let (orgs, total) = st.svc.store.search_orgs(&caller.viewer(), f, p).await?;
     Ok((
         list_headers(&st.cfg, uri, total, p, true),
-        Json(orgs.iter().map(|o| org_json(caller, o)).collect()),
+        Json(orgs.iter().map(|o| org_json(&st.cfg, caller, o)).collect()),
     ))
 }
 
@@ -245,7 +245,7 @@ async fn get_one(
     Path(name): Path<String>,
 ) -> ApiResult<Json<OrganizationJson>> {
     let org = load_org(&st, &caller, &name).await?;
-    Ok(Json(org_json(&caller, &org)))
+    Ok(Json(org_json(&st.cfg, &caller, &org)))
 }
 
 #[utoipa::path(patch, path = "/orgs/{org}", tag = "organization", operation_id = "orgEdit",
@@ -271,7 +271,7 @@ async fn edit(
         repo_admin_change_team_access: o.repo_admin_change_team_access,
     };
     let org = st.svc.edit_org(&org, opts).await?;
-    Ok(Json(org_json(&caller, &org)))
+    Ok(Json(org_json(&st.cfg, &caller, &org)))
 }
 
 #[utoipa::path(delete, path = "/orgs/{org}", tag = "organization", operation_id = "orgDelete",

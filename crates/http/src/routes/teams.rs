@@ -123,7 +123,7 @@ async fn org_teams(
         Json(
             teams
                 .iter()
-                .map(|t| team_json(&caller, t, Some(&org)))
+                .map(|t| team_json(&st.cfg, &caller, t, Some(&org)))
                 .collect(),
         ),
     ))
@@ -160,7 +160,7 @@ async fn search(
             ok: true,
             data: teams
                 .iter()
-                .map(|t| team_json(&caller, t, Some(&org)))
+                .map(|t| team_json(&st.cfg, &caller, t, Some(&org)))
                 .collect(),
         }),
     ))
@@ -177,7 +177,7 @@ async fn create_team(
     let team = st.svc.create_team(&org, o.into()).await?;
     Ok((
         StatusCode::CREATED,
-        Json(team_json(caller, &team, Some(&org))),
+        Json(team_json(&st.cfg, caller, &team, Some(&org))),
     ))
 }
 
@@ -217,7 +217,7 @@ async fn get_one(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<TeamJson>> {
     let (team, org) = load_team(&st, &caller, id).await?;
-    Ok(Json(team_json(&caller, &team, Some(&org))))
+    Ok(Json(team_json(&st.cfg, &caller, &team, Some(&org))))
 }
 
 #[utoipa::path(patch, path = "/teams/{id}", tag = "organization", operation_id = "orgEditTeam",
@@ -241,7 +241,7 @@ async fn edit(
         can_create_org_repo: o.can_create_org_repo,
     };
     let team = st.svc.edit_team(&org, &team, opts).await?;
-    Ok(Json(team_json(&caller, &team, Some(&org))))
+    Ok(Json(team_json(&st.cfg, &caller, &team, Some(&org))))
 }
 
 #[utoipa::path(delete, path = "/teams/{id}", tag = "organization", operation_id = "orgDeleteTeam",
