@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod avatars;
+pub mod cleanup;
 pub mod follows;
 pub mod git_access;
 pub mod hosts;

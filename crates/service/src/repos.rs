@@ -1,5 +1,6 @@
 //! Repositories: a row and a bare git directory, created and removed together.
 
+use crate::cleanup::Cleanup;
 use crate::Services;
 use oxforge_core::access::{AccessMode, Viewer};
 use oxforge_core::model::{RepoSettings, RepoWithOwner, User};
@@ -81,6 +82,7 @@ impl Services {
             )));
         }
 
+        self.check_no_restore_pending(owner.id, &c.name).await?;
         let id = self
             .store
             .insert_repo(&NewRepo {
@@ -104,8 +106,9 @@ impl Services {
         {
             Ok(()) => {}
             Err(e) => {
-                let _ = self.repos.remove(&owner.name, &c.name).await;
-                let _ = self.store.delete_repo(id).await;
+                tracing::warn!(owner = %owner.name, repo = %c.name, id, error = %e.message,
+                    "repository creation failed; discarding it");
+                self.clean_up(Cleanup::DiscardRepo { repo_id: id }).await;
                 return Err(e);
             }
         }
@@ -309,7 +312,7 @@ impl Services {
             }
             if let Err(e) = self.store.update_repo(repo.id, &up).await {
                 if !case_only {
-                    let _ = self.repos.rename(&r.owner.name, new_name, &repo.name).await;
+                    self.undo_rename(r, new_name).await;
                 }
                 return Err(if e.is(oxforge_core::ErrorKind::Conflict) {
                     Error::validation(e.message)
@@ -324,6 +327,25 @@ impl Services {
             .repo_by_id(repo.id)
             .await?
             .ok_or_else(Error::not_found)
+    }
+
+    /// Moves the directory back from `new_name` after the row refused the rename; when
+    /// that fails too, logs it and queues the move.
+    async fn undo_rename(&self, r: &RepoWithOwner, new_name: &str) {
+        if let Err(e) = self
+            .repos
+            .rename(&r.owner.name, new_name, &r.repo.name)
+            .await
+        {
+            tracing::error!(owner = %r.owner.name, repo = %r.repo.name, id = r.repo.id, at = %new_name,
+                error = %e.message, "repository directory not moved back after a failed rename; queued");
+            let c = Cleanup::RenameBack {
+                repo_id: r.repo.id,
+                owner_id: r.owner.id,
+                from: new_name.to_string(),
+            };
+            self.queue_cleanup(&c, 1).await;
+        }
     }
 
     /// Removes the row, then the directory (a leftover directory is harmless: creating the
