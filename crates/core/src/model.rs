@@ -49,6 +49,31 @@ pub enum UserKind {
     Organization,
 }
 
+/// A password's PHC string. It is never part of a `User`: only the store's credential
+/// lookup hands one out, to the password check, and `Debug` shows no part of it, so no log
+/// line or panic message can carry it.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct PasswordHash(String);
+
+impl PasswordHash {
+    pub fn new(phc: String) -> Self {
+        PasswordHash(phc)
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// No password set (the account cannot sign in with one).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Debug for PasswordHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PasswordHash(<redacted>)")
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct User {
     pub id: i64,
@@ -56,7 +81,6 @@ pub struct User {
     pub full_name: String,
     pub email: String,
     pub keep_email_private: bool,
-    pub passwd_hash: String,
     pub must_change_password: bool,
     pub login_name: String,
     pub source_id: i64,
@@ -79,6 +103,11 @@ pub struct User {
     pub last_login_unix: i64,
     /// Organisations: repository admins may change which teams reach a repository.
     pub repo_admin_change_team_access: bool,
+    /// Accounts following this one, accounts it follows, repositories it starred
+    /// (Gitea's `NumFollowers`, `NumFollowing`, `NumStars`; kept by the store).
+    pub num_followers: i64,
+    pub num_following: i64,
+    pub num_stars: i64,
 }
 
 impl User {
@@ -97,7 +126,6 @@ impl User {
             full_name: String::new(),
             email: String::new(),
             keep_email_private: true,
-            passwd_hash: String::new(),
             must_change_password: false,
             login_name: String::new(),
             source_id: 0,
@@ -119,6 +147,9 @@ impl User {
             updated_unix: 0,
             last_login_unix: 0,
             repo_admin_change_team_access: false,
+            num_followers: 0,
+            num_following: 0,
+            num_stars: 0,
         }
     }
 }
@@ -288,5 +319,28 @@ impl Team {
     pub const OWNERS: &'static str = "Owners";
     pub fn is_owner_team(&self) -> bool {
         self.mode == crate::access::AccessMode::Owner
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_hashes_never_show_in_debug_output() {
+        let phc = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo";
+        let h = PasswordHash::new(phc.to_string());
+        let shown = format!("{h:?} {:?}", Some(h.clone()));
+        assert!(
+            !shown.contains("argon2") && !shown.contains("aGFz"),
+            "{shown}"
+        );
+        assert_eq!(h.as_str(), phc);
+        // A user value has no field for it at all.
+        let shown = format!("{:?}", User::ghost());
+        assert!(
+            !shown.contains("passwd") && !shown.contains("hash"),
+            "{shown}"
+        );
     }
 }

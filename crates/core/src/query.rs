@@ -2,7 +2,7 @@
 //! ends fill from their input and the store turns into SQL.
 
 use crate::access::Viewer;
-use crate::model::Visibility;
+use crate::model::{PasswordHash, Visibility};
 
 /// How a label change applies to an issue's labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,7 +141,8 @@ pub struct UserFilter {
 pub struct UserUpdate {
     pub full_name: Option<String>,
     pub email: Option<String>,
-    pub passwd_hash: Option<String>,
+    pub keep_email_private: Option<bool>,
+    pub passwd_hash: Option<PasswordHash>,
     pub must_change_password: Option<bool>,
     pub login_name: Option<String>,
     pub source_id: Option<i64>,

@@ -127,6 +127,25 @@ pub struct Admin {
     pub disable_regular_org_creation: bool,
 }
 
+/// `[picture]`: where account pictures come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picture {
+    /// `DISABLE_GRAVATAR` (default true: pictures are generated here, no outside service
+    /// is told anything).
+    pub disable_gravatar: bool,
+    /// `GRAVATAR_SOURCE`: `gravatar`, `libravatar`, `duoshuo`, or a URL prefix.
+    pub gravatar_source: String,
+}
+
+impl Default for Picture {
+    fn default() -> Self {
+        Picture {
+            disable_gravatar: true,
+            gravatar_source: "gravatar".into(),
+        }
+    }
+}
+
 /// `[git]`
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Git {

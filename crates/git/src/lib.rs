@@ -191,6 +191,25 @@ impl RepoRoot {
         }
     }
 
+    /// A scratch directory for work that is moved into place when done (migrations):
+    /// `<root>/.migrating/<name>`, where no repository path can be.
+    pub fn scratch_path(&self, name: &str) -> PathBuf {
+        self.root.join(".migrating").join(name)
+    }
+
+    /// Removes a scratch directory (absent is fine). `name` must be one this process made
+    /// (no separators).
+    pub async fn remove_scratch(&self, name: &str) -> Result<()> {
+        if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+            return Err(Error::internal("bad scratch directory name"));
+        }
+        match tokio::fs::remove_dir_all(self.scratch_path(name)).await {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(git_error("remove scratch", e)),
+        }
+    }
+
     pub async fn rename(&self, owner: &str, from: &str, to: &str) -> Result<()> {
         tokio::fs::rename(self.path(owner, from), self.path(owner, to))
             .await
@@ -222,4 +241,25 @@ fn dir_size(path: &Path) -> u64 {
         }
     }
     total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn scratch_removal_stays_in_the_scratch_area() {
+        let root = std::env::temp_dir().join(format!("oxforge-scratch-{}", std::process::id()));
+        let repos = RepoRoot::new(&root);
+        let dir = repos.scratch_path("7-1");
+        std::fs::create_dir_all(dir.join("objects")).unwrap();
+        repos.remove_scratch("7-1").await.unwrap();
+        assert!(!dir.exists());
+        // Absent is done already.
+        repos.remove_scratch("7-1").await.unwrap();
+        for bad in ["", "..", "../x", "a/b", ".hidden"] {
+            assert!(repos.remove_scratch(bad).await.is_err(), "{bad}");
+        }
+        std::fs::remove_dir_all(&root).unwrap();
+    }
 }

@@ -6,6 +6,7 @@ mod body;
 mod error;
 mod githttp;
 mod openapi;
+mod pages;
 mod paging;
 mod routes;
 mod scope;

@@ -101,10 +101,7 @@ mod tests {
     use super::*;
 
     fn cfg() -> HttpConfig {
-        HttpConfig {
-            root_url: "http://localhost:3000/".into(),
-            ..Default::default()
-        }
+        HttpConfig::for_tests("http://localhost:3000/")
     }
 
     #[test]

@@ -6,6 +6,7 @@ use config::Config;
 use oxforge_core::secret::Secret;
 use oxforge_git::RepoRoot;
 pub use oxforge_http::{AppState, HttpConfig};
+use oxforge_service::avatars::Avatars;
 use oxforge_service::{Services, Settings};
 use oxforge_store::{DbConfig, Store};
 use std::future::Future;
@@ -45,6 +46,7 @@ pub async fn open_services(cfg: &Config) -> Result<Services, String> {
             mirror: cfg.mirror.clone(),
             cron_update_mirrors: cfg.cron_update_mirrors.clone(),
             secret_key: Secret::new(secret_key(cfg)?),
+            picture: cfg.picture.clone(),
         },
     ))
 }
@@ -82,8 +84,9 @@ fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     opts.open(path)?.write_all(text.as_bytes())
 }
 
-pub fn http_config(cfg: &Config, bound_port: u16) -> HttpConfig {
+pub fn http_config(cfg: &Config, bound_port: u16, avatars: Avatars) -> HttpConfig {
     HttpConfig {
+        avatars,
         server: cfg.server.clone(),
         api: cfg.api.clone(),
         security: cfg.security.clone(),
@@ -113,7 +116,7 @@ pub async fn serve_with(
     let port = listener.local_addr()?.port();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let background = svc.start_background(stop_rx);
-    let state = AppState::new(svc.clone(), http_config(cfg, port));
+    let state = AppState::new(svc.clone(), http_config(cfg, port, svc.avatars.clone()));
     let app = match extra {
         Some(extra) => oxforge_http::router_with(state, extra),
         None => oxforge_http::router(state),

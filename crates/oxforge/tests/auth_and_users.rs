@@ -225,6 +225,49 @@ async fn admin_user_lifecycle_and_must_change_password() {
     s.stop().await;
 }
 
+/// No user value carries the password hash: the store hands it to the password check alone.
+#[tokio::test(flavor = "multi_thread")]
+async fn user_values_carry_no_password_hash() {
+    let s = TestServer::start().await;
+    let created = s
+        .svc
+        .create_user(oxforge_service::accounts::CreateUser {
+            username: "hashless".into(),
+            email: "hashless@example.com".into(),
+            password: PASSWORD.into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let phc = s
+        .svc
+        .store
+        .password_hash(created.id)
+        .await
+        .unwrap()
+        .expect("a hash is stored");
+    assert!(phc.as_str().starts_with("$argon2"));
+    assert!(!format!("{phc:?}").contains("argon2"));
+    let loaded = s.svc.store.user_by_name("hashless").await.unwrap().unwrap();
+    let signed_in = s
+        .svc
+        .authenticate_password("hashless", PASSWORD)
+        .await
+        .unwrap()
+        .expect("the password matches");
+    for u in [&created, &loaded, &signed_in] {
+        let shown = format!("{u:?}");
+        assert!(!shown.contains(phc.as_str()), "{shown}");
+        assert!(
+            !shown.contains("argon2") && !shown.contains("passwd"),
+            "{shown}"
+        );
+    }
+    // Organisations have no password to check.
+    assert!(s.svc.store.password_hash(-1).await.unwrap().is_none());
+    s.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn admin_routes_refuse_others() {
     let s = TestServer::start().await;

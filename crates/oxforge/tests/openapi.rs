@@ -184,6 +184,42 @@ async fn documents_and_ui_are_served_offline() {
     s.stop().await;
 }
 
+/// Until a web interface exists, `/` says what this server is and where its API is.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_front_page_says_what_this_server_is() {
+    let s = TestServer::start().await;
+    let r = s.client.get(s.url("/")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "text/html; charset=utf-8");
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    let html = r.text().await.unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<title>oxforge</title>"));
+    assert!(html.contains("Gitea-compatible Git service"));
+    assert!(html.contains(&format!("version {}", env!("CARGO_PKG_VERSION"))));
+    let swagger = format!("href=\"{}/api/swagger\"", s.base);
+    assert!(html.contains(&swagger), "{html}");
+    assert!(html.contains(&format!("href=\"{}/api/v1/version\"", s.base)));
+    // What it links to is there.
+    let r = s.client.get(s.url("/api/swagger")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    s.stop().await;
+
+    let s = TestServer::start_with(&[("api", "ENABLE_SWAGGER", "false")]).await;
+    let html = s
+        .client
+        .get(s.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("swagger"), "{html}");
+    assert!(html.contains(&format!("href=\"{}/api/v1/version\"", s.base)));
+    s.stop().await;
+}
+
 /// The checker every integration test's answers pass through does catch a bad shape.
 #[test]
 #[should_panic(expected = "does not fit Gitea's definitions")]

@@ -3,35 +3,35 @@
 use crate::actor::Actor;
 use crate::Services;
 use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+    rand_core::OsRng, PasswordHash as Phc, PasswordHasher, PasswordVerifier, SaltString,
 };
 use argon2::Argon2;
-use oxforge_core::model::{User, Visibility};
+use oxforge_core::model::{PasswordHash, User, Visibility};
 use oxforge_core::names::{is_valid_email, validate_username};
 use oxforge_core::{Error, Result};
 use oxforge_store::{NewUser, UserUpdate};
 
 /// Hashes a password as an argon2id PHC string (off the async threads: it is slow on purpose).
-pub async fn hash_password(password: &str) -> Result<String> {
+pub async fn hash_password(password: &str) -> Result<PasswordHash> {
     let password = password.to_string();
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
+            .map(|h| PasswordHash::new(h.to_string()))
             .map_err(|_| Error::internal("password hashing failed"))
     })
     .await
     .map_err(|_| Error::internal("password hashing failed"))?
 }
 
-pub async fn verify_password(password: &str, phc: &str) -> bool {
+pub async fn verify_password(password: &str, phc: &PasswordHash) -> bool {
     if phc.is_empty() {
         return false;
     }
-    let (password, phc) = (password.to_string(), phc.to_string());
+    let (password, phc) = (password.to_string(), phc.as_str().to_string());
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&phc)
+        Phc::new(&phc)
             .map(|h| {
                 Argon2::default()
                     .verify_password(password.as_bytes(), &h)
@@ -151,7 +151,10 @@ impl Services {
         let Some(user) = user.filter(|u| !u.is_org()) else {
             return Ok(None);
         };
-        if verify_password(password, &user.passwd_hash).await {
+        let Some(hash) = self.store.password_hash(user.id).await? else {
+            return Ok(None);
+        };
+        if verify_password(password, &hash).await {
             Ok(Some(user))
         } else {
             Ok(None)

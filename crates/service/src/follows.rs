@@ -1,66 +1,48 @@
-//! Stars and watches: any reader of a repository may star or watch it; the lists go
-//! through the one visibility rule.
+//! Following users (Gitea's social graph): anyone signed in may follow any account they
+//! can see; lists show only the accounts the caller may see.
 
 use crate::actor::Actor;
-use crate::repo_ctx::RepoCtx;
 use crate::Services;
 use oxforge_core::model::User;
 use oxforge_core::paging::Paging;
-use oxforge_core::query::{Follow, RepoFilter};
 use oxforge_core::Result;
 
+/// Which side of the relation a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FollowList {
+    /// Who follows the user.
+    Followers,
+    /// Whom the user follows.
+    Following,
+}
+
 impl Services {
-    /// Stars or watches (`on`) the repository, or stops.
-    pub async fn set_follow(
-        &self,
-        actor: &Actor,
-        ctx: &RepoCtx,
-        f: Follow,
-        on: bool,
-    ) -> Result<()> {
+    /// The actor starts (or stops) following `target`. Following oneself is a no-op, as in Gitea.
+    pub async fn set_following(&self, actor: &Actor, target: &User, on: bool) -> Result<()> {
         let me = actor.require_user()?;
-        self.store.set_follow(f, me.id, ctx.id(), on).await
+        if me.id == target.id {
+            return Ok(());
+        }
+        self.store.set_following(me.id, target.id, on).await
     }
 
-    /// Since when the actor stars or watches the repository, if they do.
-    pub async fn follow_since(
-        &self,
-        actor: &Actor,
-        ctx: &RepoCtx,
-        f: Follow,
-    ) -> Result<Option<i64>> {
-        let me = actor.require_user()?;
-        self.store.follow_since(f, me.id, ctx.id()).await
+    pub async fn is_following(&self, user: &User, target: &User) -> Result<bool> {
+        self.store.is_following(user.id, target.id).await
     }
 
-    /// Who stars or watches the repository.
-    pub async fn followers(
+    /// One page of `user`'s followers or followed accounts that `viewer` may see, with
+    /// their number (counted after the visibility filter).
+    pub async fn follow_list(
         &self,
-        ctx: &RepoCtx,
-        f: Follow,
+        actor: &Actor,
+        user: &User,
+        which: FollowList,
         paging: Paging,
     ) -> Result<(Vec<User>, i64)> {
-        self.store.followers(f, ctx.id(), paging).await
-    }
-
-    /// The repositories `user_id` stars or watches that the actor may see.
-    pub async fn followed_repos(
-        &self,
-        actor: &Actor,
-        f: Follow,
-        user_id: i64,
-        paging: Paging,
-    ) -> Result<(Vec<RepoCtx>, i64)> {
-        let filter = match f {
-            Follow::Star => RepoFilter {
-                starred_by: Some(user_id),
-                ..Default::default()
-            },
-            Follow::Watch => RepoFilter {
-                watched_by: Some(user_id),
-                ..Default::default()
-            },
-        };
-        self.search_repos(actor, &filter, Some(paging)).await
+        let viewer = &actor.viewer();
+        match which {
+            FollowList::Followers => self.store.followers_of(viewer, user.id, paging).await,
+            FollowList::Following => self.store.following_of(viewer, user.id, paging).await,
+        }
     }
 }

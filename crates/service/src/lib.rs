@@ -2,6 +2,8 @@
 
 pub mod accounts;
 pub mod actor;
+pub mod avatars;
+pub mod cleanup;
 pub mod collaborators;
 pub mod events;
 pub mod follows;
@@ -17,6 +19,7 @@ pub mod orgs;
 pub mod repo_ctx;
 pub mod repos;
 mod secret;
+pub mod stars;
 pub mod teams;
 mod throttle;
 pub mod tokens;
@@ -26,7 +29,7 @@ pub mod users;
 pub use actor::{Actor, AuthMethod};
 use oxforge_core::secret::Secret;
 use oxforge_core::settings::{
-    Admin, CronUpdateMirrors, Git, GitTimeout, Migrations, Mirror, Repository, Security,
+    Admin, CronUpdateMirrors, Git, GitTimeout, Migrations, Mirror, Picture, Repository, Security,
 };
 use oxforge_git::RepoRoot;
 use oxforge_store::Store;
@@ -49,6 +52,8 @@ pub struct Settings {
     /// Seals stored source credentials: derived at start from `[security] SECRET_KEY` or
     /// `<work-path>/secret.key`.
     pub secret_key: Secret<[u8; 32]>,
+    /// `[picture]`: where account pictures come from.
+    pub picture: Picture,
 }
 
 #[derive(Clone)]
@@ -56,6 +61,8 @@ pub struct Services {
     pub store: Store,
     pub repos: RepoRoot,
     pub settings: Settings,
+    /// Avatar links and names (keyed from `settings.secret_key`).
+    pub avatars: avatars::Avatars,
     /// Slots for git processes (`[git] MAX_PROCESSES`).
     pub git_slots: Arc<Semaphore>,
     login_throttle: Arc<LoginThrottle>,
@@ -72,6 +79,7 @@ impl Services {
         Services {
             store,
             repos,
+            avatars: avatars::Avatars::new(settings.secret_key.expose(), &settings.picture),
             git_slots: Arc::new(Semaphore::new(settings.git.max_processes.max(1))),
             settings,
             login_throttle: Arc::new(LoginThrottle::default()),

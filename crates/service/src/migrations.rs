@@ -3,6 +3,7 @@
 //! pinned, no redirects), and a failure leaves no row and no directory behind.
 
 use crate::actor::Actor;
+use crate::cleanup::Cleanup;
 use crate::hosts::HostPolicy;
 use crate::repo_ctx::RepoCtx;
 use crate::Services;
@@ -244,6 +245,8 @@ impl Services {
             )
             .await?;
 
+        self.check_no_restore_pending(owner.id, &req.repo_name)
+            .await?;
         let id = self
             .store
             .insert_repo(&NewRepo {
@@ -275,25 +278,19 @@ impl Services {
         tracing::info!(repo = id, source = %source.display_url, mirror = req.mirror, "migration started");
 
         // The transfer runs on its own task: a client that gives up does not cut it short,
-        // and it cleans up after itself on failure.
+        // and the task records the outcome and discards the repository on failure itself.
         let svc = self.clone();
         let (owner2, name2, source2) = (owner.clone(), req.repo_name.clone(), source.clone());
         let work = tokio::spawn(async move {
-            svc.transfer(id, &owner2, &name2, &source2, interval, req.mirror)
-                .await
+            let outcome = svc
+                .transfer(id, &owner2, &name2, &source2, interval, req.mirror)
+                .await;
+            svc.migration_ended(id, job, &owner2.name, &name2, &outcome)
+                .await;
+            outcome
         });
-        let outcome = match work.await {
-            Ok(r) => r,
-            Err(e) => Err(Error::internal(format!("migration task failed: {e}"))),
-        };
-        let msg = outcome
-            .as_ref()
-            .err()
-            .map(|e| e.message.clone())
-            .unwrap_or_default();
-        let _ = self.store.finish_job(job, &msg).await;
-        match outcome {
-            Ok(()) => {
+        match work.await {
+            Ok(Ok(())) => {
                 tracing::info!(repo = id, "migration finished");
                 let r = self
                     .store
@@ -308,18 +305,57 @@ impl Services {
                 self.emit(actor, Some(id), event).await;
                 Ok(RepoCtx::trusted(r, AccessMode::Owner))
             }
+            Ok(Err(e)) => {
+                self.migration_failed(actor, &owner.name, &req.repo_name, &e)
+                    .await;
+                Err(e)
+            }
             Err(e) => {
-                tracing::warn!(repo = id, error = %e.message, "migration failed; nothing kept");
-                let _ = self.store.delete_repo(id).await;
-                let event = Event::MigrationFailed {
-                    owner: owner.name.clone(),
-                    name: req.repo_name.clone(),
-                    reason: e.message.clone(),
-                };
-                self.emit(actor, None, event).await;
+                // The task panicked: what it would have done on failure is done here.
+                let e = Error::internal(format!("migration task failed: {e}"));
+                let outcome = Err(e.clone());
+                self.migration_ended(id, job, &owner.name, &req.repo_name, &outcome)
+                    .await;
+                self.migration_failed(actor, &owner.name, &req.repo_name, &e)
+                    .await;
                 Err(e)
             }
         }
+    }
+
+    /// Records a migration's end in its job row and, when it failed, discards the
+    /// repository (directory and row; retried later if that fails now).
+    async fn migration_ended(
+        &self,
+        id: i64,
+        job: i64,
+        owner: &str,
+        name: &str,
+        outcome: &Result<()>,
+    ) {
+        let msg = outcome
+            .as_ref()
+            .err()
+            .map(|e| e.message.clone())
+            .unwrap_or_default();
+        if let Err(e) = self.store.finish_job(job, &msg).await {
+            // Its lease runs out and it is marked failed then; the outcome stands.
+            tracing::warn!(repo = id, job, error = %e.message, "cannot record the migration job's end");
+        }
+        if let Err(e) = outcome {
+            tracing::warn!(repo = id, owner = %owner, name = %name, error = %e.message,
+                "migration failed; discarding the repository");
+            self.clean_up(Cleanup::DiscardRepo { repo_id: id }).await;
+        }
+    }
+
+    async fn migration_failed(&self, actor: &Actor, owner: &str, name: &str, e: &Error) {
+        let event = Event::MigrationFailed {
+            owner: owner.to_string(),
+            name: name.to_string(),
+            reason: e.message.clone(),
+        };
+        self.emit(actor, None, event).await;
     }
 
     pub(crate) fn worker_name(&self, what: &str) -> String {
@@ -336,18 +372,15 @@ impl Services {
         interval: i64,
         mirror: bool,
     ) -> Result<()> {
-        let scratch = self
-            .repos
-            .root()
-            .join(".migrating")
-            .join(format!("{id}-{}", rand::random::<u32>()));
+        let scratch_name = format!("{id}-{}", rand::random::<u32>());
+        let scratch = self.repos.scratch_path(&scratch_name);
         let result = self
             .transfer_into(id, owner, name, source, interval, mirror, &scratch)
             .await;
-        let _ = tokio::fs::remove_dir_all(&scratch).await;
-        if result.is_err() {
-            let _ = self.repos.remove(&owner.name, name).await;
-        }
+        // Gone already when the clone was moved into place; the repository's own
+        // directory, after a failure, goes with its row (`migrate`).
+        self.clean_up(Cleanup::RemoveScratch { name: scratch_name })
+            .await;
         result
     }
 
@@ -388,7 +421,7 @@ impl Services {
                 .map_err(|e| Error::internal(format!("cannot create {}: {e}", parent.display())))?;
         }
         // The row is ours: whatever sits at the path is debris of an earlier crash.
-        let _ = tokio::fs::remove_dir_all(&path).await;
+        self.repos.remove(&owner.name, name).await?;
         tokio::fs::rename(scratch, &path)
             .await
             .map_err(|e| Error::internal(format!("cannot move the clone into place: {e}")))?;

@@ -144,7 +144,7 @@ impl Services {
         outcome
     }
 
-    /// Runs one claimed job.
+    /// Runs one claimed job (mirror syncs and clean-ups share the workers).
     async fn run_job(&self, job: &oxforge_store::Job) -> Result<()> {
         match job.kind.as_str() {
             SYNC_JOB => {
@@ -154,6 +154,7 @@ impl Services {
                     .map_err(|_| Error::internal("bad sync payload"))?;
                 self.sync_mirror(id).await
             }
+            crate::cleanup::CLEANUP_JOB => self.run_cleanup_job(job).await,
             other => Err(Error::internal(format!(
                 "job kind {other} cannot be resumed"
             ))),
@@ -192,10 +193,7 @@ impl Services {
                     match svc.store.claim_job(&name, now, lease).await {
                         Ok(Some(job)) => {
                             let result = svc.run_job(&job).await;
-                            let msg = result.err().map(|e| e.message).unwrap_or_default();
-                            if let Err(e) = svc.store.finish_job(job.id, &msg).await {
-                                tracing::warn!(error = %e.message, "cannot record a finished job");
-                            }
+                            svc.settle_job(&job, result).await;
                             continue;
                         }
                         Ok(None) => {}

@@ -1,6 +1,7 @@
 //! Repositories: a row and a bare git directory, created and removed together.
 
 use crate::actor::Actor;
+use crate::cleanup::Cleanup;
 use crate::repo_ctx::RepoCtx;
 use crate::Services;
 use oxforge_core::access::{repo_access, AccessMode};
@@ -121,6 +122,7 @@ impl Services {
             )));
         }
 
+        self.check_no_restore_pending(owner.id, &c.name).await?;
         let id = self
             .store
             .insert_repo(&NewRepo {
@@ -144,8 +146,9 @@ impl Services {
         {
             Ok(()) => {}
             Err(e) => {
-                let _ = self.repos.remove(&owner.name, &c.name).await;
-                let _ = self.store.delete_repo(id).await;
+                tracing::warn!(owner = %owner.name, repo = %c.name, id, error = %e.message,
+                    "repository creation failed; discarding it");
+                self.clean_up(Cleanup::DiscardRepo { repo_id: id }).await;
                 return Err(e);
             }
         }
@@ -362,7 +365,7 @@ impl Services {
             }
             if let Err(e) = self.store.update_repo(repo.id, &up).await {
                 if !case_only {
-                    let _ = self.repos.rename(&r.owner.name, new_name, &repo.name).await;
+                    self.undo_rename(r, new_name).await;
                 }
                 return Err(if e.is(oxforge_core::ErrorKind::Conflict) {
                     Error::validation(e.message)
@@ -385,6 +388,25 @@ impl Services {
         actor.require_user()?;
         ctx.require_mode(AccessMode::Owner, "user should be the owner of the repo")?;
         self.remove_repo(actor, ctx.repo()).await
+    }
+
+    /// Moves the directory back from `new_name` after the row refused the rename; when
+    /// that fails too, logs it and queues the move.
+    async fn undo_rename(&self, r: &RepoWithOwner, new_name: &str) {
+        if let Err(e) = self
+            .repos
+            .rename(&r.owner.name, new_name, &r.repo.name)
+            .await
+        {
+            tracing::error!(owner = %r.owner.name, repo = %r.repo.name, id = r.repo.id, at = %new_name,
+                error = %e.message, "repository directory not moved back after a failed rename; queued");
+            let c = Cleanup::RenameBack {
+                repo_id: r.repo.id,
+                owner_id: r.owner.id,
+                from: new_name.to_string(),
+            };
+            self.queue_cleanup(&c, 1).await;
+        }
     }
 
     /// Removes the row, then the directory (a leftover directory is harmless: creating the

@@ -26,6 +26,7 @@ pub struct JobRecord {
     pub id: i64,
     pub dedup_key: String,
     pub state: i64,
+    pub attempts: i64,
     pub worker: String,
     pub started_unix: i64,
     pub finished_unix: i64,
@@ -160,6 +161,30 @@ impl Store {
         Ok(())
     }
 
+    /// Puts a claimed job that failed back in the queue, due at `run_after_unix`, keeping
+    /// its attempt count and error. When another job with its key is queued already, that
+    /// one will do the work: this one is marked failed instead. Returns whether it was
+    /// queued again.
+    pub async fn retry_job(&self, id: i64, error: &str, run_after_unix: i64) -> Result<bool> {
+        let requeued = sqlx::query(
+            "UPDATE jobs SET state = 0, worker = '', lease_until_unix = 0, last_error = $2, \
+             run_after_unix = $3, finished_unix = 0 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(error.to_string())
+        .bind(run_after_unix)
+        .execute(self.writer())
+        .await;
+        match requeued {
+            Ok(_) => Ok(true),
+            Err(sqlx::Error::Database(d)) if d.is_unique_violation() => {
+                self.finish_job(id, error).await?;
+                Ok(false)
+            }
+            Err(e) => Err(internal(e)),
+        }
+    }
+
     /// Forgets finished jobs older than `before`.
     pub async fn prune_jobs(&self, before: i64) -> Result<u64> {
         let done = sqlx::query("DELETE FROM jobs WHERE state IN (2, 3) AND finished_unix < $1")
@@ -170,11 +195,22 @@ impl Store {
         Ok(done.rows_affected())
     }
 
+    /// Whether a job with this key is queued or running.
+    pub async fn job_pending(&self, dedup_key: &str) -> Result<bool> {
+        let row =
+            sqlx::query("SELECT 1 AS x FROM jobs WHERE dedup_key = $1 AND state IN (0, 1) LIMIT 1")
+                .bind(dedup_key.to_string())
+                .fetch_optional(self.reader())
+                .await
+                .map_err(internal)?;
+        Ok(row.is_some())
+    }
+
     /// Every job with this key, oldest first.
     pub async fn jobs_with_key(&self, dedup_key: &str) -> Result<Vec<JobRecord>> {
         let rows = sqlx::query(
-            "SELECT id, dedup_key, state, worker, started_unix, finished_unix, last_error FROM jobs \
-             WHERE dedup_key = $1 ORDER BY id",
+            "SELECT id, dedup_key, state, attempts, worker, started_unix, finished_unix, last_error \
+             FROM jobs WHERE dedup_key = $1 ORDER BY id",
         )
         .bind(dedup_key.to_string())
         .fetch_all(self.reader())
@@ -186,6 +222,7 @@ impl Store {
                     id: get_i64(r, "id")?,
                     dedup_key: get_str(r, "dedup_key")?,
                     state: get_i64(r, "state")?,
+                    attempts: get_i64(r, "attempts")?,
                     worker: get_str(r, "worker")?,
                     started_unix: get_i64(r, "started_unix")?,
                     finished_unix: get_i64(r, "finished_unix")?,

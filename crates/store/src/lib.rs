@@ -5,6 +5,7 @@
 //! process instead of failing with "database is locked".
 
 mod events;
+mod follows;
 mod issues;
 pub mod jobs;
 mod migrate;

@@ -30,6 +30,7 @@ const SQLITE: &[(i64, &str)] = &[
     (8, include_str!("../migrations/sqlite/0008_repo_reach.sql")),
     (9, include_str!("../migrations/sqlite/0009_issues.sql")),
     (10, include_str!("../migrations/sqlite/0010_events.sql")),
+    (11, include_str!("../migrations/sqlite/0011_follows.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -63,6 +64,7 @@ const POSTGRES: &[(i64, &str)] = &[
     ),
     (9, include_str!("../migrations/postgres/0009_issues.sql")),
     (10, include_str!("../migrations/postgres/0010_events.sql")),
+    (11, include_str!("../migrations/postgres/0011_follows.sql")),
 ];
 
 /// Arbitrary constant key so concurrent oxforge processes migrate one at a time.

@@ -202,7 +202,11 @@ impl Store {
     }
 
     /// Users matching `cond` (a ` FROM users u WHERE ...` clause), by name, with the total.
-    async fn users_page(&self, cond: Sql, paging: Option<Paging>) -> Result<(Vec<User>, i64)> {
+    pub(crate) async fn users_page(
+        &self,
+        cond: Sql,
+        paging: Option<Paging>,
+    ) -> Result<(Vec<User>, i64)> {
         let mut q = Sql::new(&format!(
             "SELECT {}, COUNT(*) OVER () AS total_count",
             user_select("u", "")

@@ -324,6 +324,16 @@ impl Store {
 
     pub async fn delete_repo(&self, id: i64) -> Result<()> {
         let mut tx = self.writer().begin().await.map_err(internal)?;
+        // Its stars go by cascade: recount its stargazers' counters without them.
+        sqlx::query(
+            "UPDATE users SET num_stars = (SELECT COUNT(*) FROM stars s \
+             WHERE s.user_id = users.id AND s.repo_id <> $1) \
+             WHERE id IN (SELECT user_id FROM stars WHERE repo_id = $1)",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
         let owner = sqlx::query("DELETE FROM repositories WHERE id = $1 RETURNING owner_id")
             .bind(id)
             .fetch_optional(&mut *tx)

@@ -1,5 +1,5 @@
-//! Stars and watches: one row per (user, repository), the repository's counter recounted
-//! from the rows on every change so it cannot drift.
+//! Stars and watches: one row per (user, repository), the repository's counter (and the
+//! user's star counter) recounted from the rows on every change so they cannot drift.
 
 use crate::sql::Sql;
 use crate::users::{user_from_row, user_select};
@@ -10,7 +10,8 @@ pub use oxforge_core::query::Follow;
 use oxforge_core::Result;
 
 impl Store {
-    /// Adds or removes the relation (idempotent) and recounts the repository's counter.
+    /// Adds or removes the relation (idempotent) and recounts the repository's counter
+    /// (and, for stars, the user's) in the same transaction.
     pub async fn set_follow(&self, f: Follow, user_id: i64, repo_id: i64, on: bool) -> Result<()> {
         let t = table(f);
         let change = if on {
@@ -18,11 +19,12 @@ impl Store {
         } else {
             format!("DELETE FROM {t} WHERE user_id = $1 AND repo_id = $2 AND $3 = $3")
         };
+        let mut tx = self.writer().begin().await.map_err(internal)?;
         sqlx::query(&change)
             .bind(user_id)
             .bind(repo_id)
             .bind(oxforge_core::time::now())
-            .execute(self.writer())
+            .execute(&mut *tx)
             .await
             .map_err(internal)?;
         sqlx::query(&format!(
@@ -30,10 +32,20 @@ impl Store {
             counter(f)
         ))
         .bind(repo_id)
-        .execute(self.writer())
+        .execute(&mut *tx)
         .await
         .map_err(internal)?;
-        Ok(())
+        if f == Follow::Star {
+            // Gitea's `starred_repos_count`: every star, whoever may see the repository.
+            sqlx::query(
+                "UPDATE users SET num_stars = (SELECT COUNT(*) FROM stars s WHERE s.user_id = $1) WHERE id = $1",
+            )
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        }
+        tx.commit().await.map_err(internal)
     }
 
     /// When `user_id` started following the repository, if they do.

@@ -2,19 +2,20 @@
 
 use crate::sql::{like_contains, Sql};
 use crate::{db_error, get_bool, get_i64, get_str, internal, Store};
-use oxforge_core::model::{User, UserKind, Visibility};
+use oxforge_core::model::{PasswordHash, User, UserKind, Visibility};
 use oxforge_core::paging::Paging;
 pub use oxforge_core::query::{UserFilter, UserUpdate};
 use oxforge_core::{Error, Result};
 use sqlx::any::AnyRow;
 
+/// Every column a `User` is read from. The password hash is not one of them: only
+/// `Store::password_hash` reads it.
 pub(crate) const USER_COLUMNS: &[&str] = &[
     "id",
     "name",
     "full_name",
     "email",
     "keep_email_private",
-    "passwd_hash",
     "must_change_password",
     "login_name",
     "source_id",
@@ -36,6 +37,9 @@ pub(crate) const USER_COLUMNS: &[&str] = &[
     "updated_unix",
     "last_login_unix",
     "repo_admin_change_team_access",
+    "num_followers",
+    "num_following",
+    "num_stars",
 ];
 
 /// `alias.col AS prefixcol, ...` for selecting a user joined under another name.
@@ -55,7 +59,6 @@ pub(crate) fn user_from_row(row: &AnyRow, p: &str) -> Result<User> {
         full_name: get_str(row, &c("full_name"))?,
         email: get_str(row, &c("email"))?,
         keep_email_private: get_bool(row, &c("keep_email_private"))?,
-        passwd_hash: get_str(row, &c("passwd_hash"))?,
         must_change_password: get_bool(row, &c("must_change_password"))?,
         login_name: get_str(row, &c("login_name"))?,
         source_id: get_i64(row, &c("source_id"))?,
@@ -81,6 +84,9 @@ pub(crate) fn user_from_row(row: &AnyRow, p: &str) -> Result<User> {
         updated_unix: get_i64(row, &c("updated_unix"))?,
         last_login_unix: get_i64(row, &c("last_login_unix"))?,
         repo_admin_change_team_access: get_bool(row, &c("repo_admin_change_team_access"))?,
+        num_followers: get_i64(row, &c("num_followers"))?,
+        num_following: get_i64(row, &c("num_following"))?,
+        num_stars: get_i64(row, &c("num_stars"))?,
     })
 }
 
@@ -89,7 +95,7 @@ pub struct NewUser {
     pub name: String,
     pub full_name: String,
     pub email: String,
-    pub passwd_hash: String,
+    pub passwd_hash: PasswordHash,
     pub must_change_password: bool,
     pub login_name: String,
     pub source_id: i64,
@@ -111,7 +117,7 @@ impl Store {
         q.bind(&u.full_name).push(", ");
         q.bind(&u.email).push(", ");
         q.bind(u.email.to_lowercase()).push(", ");
-        q.bind(&u.passwd_hash).push(", ");
+        q.bind(u.passwd_hash.as_str()).push(", ");
         q.bind(u.must_change_password).push(", ");
         q.bind(&u.login_name).push(", ");
         q.bind(u.source_id).push(", ");
@@ -163,6 +169,18 @@ impl Store {
         .await
     }
 
+    /// The password hash of an individual account, for the password check alone (no
+    /// `User` carries it).
+    pub async fn password_hash(&self, user_id: i64) -> Result<Option<PasswordHash>> {
+        let row = sqlx::query("SELECT passwd_hash FROM users WHERE id = $1 AND kind = 0")
+            .bind(user_id)
+            .fetch_optional(self.reader())
+            .await
+            .map_err(internal)?;
+        row.map(|r| get_str(&r, "passwd_hash").map(PasswordHash::new))
+            .transpose()
+    }
+
     pub async fn count_users(&self) -> Result<i64> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM users WHERE kind = 0")
             .fetch_one(self.reader())
@@ -187,8 +205,13 @@ impl Store {
         }
         set(
             &mut q,
+            "keep_email_private",
+            up.keep_email_private.map(Into::into),
+        );
+        set(
+            &mut q,
             "passwd_hash",
-            up.passwd_hash.clone().map(Into::into),
+            up.passwd_hash.as_ref().map(|h| h.as_str().into()),
         );
         set(
             &mut q,
@@ -243,14 +266,34 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes a user and (by cascade) their tokens. Repositories must be gone first.
+    /// Deletes a user and (by cascade) their tokens, follows, stars and watches.
+    /// Repositories must be gone first. The counters those rows fed (on the accounts they
+    /// followed or were followed by, and on the repositories they starred or watched) are
+    /// recounted without them in the same transaction.
     pub async fn delete_user(&self, id: i64) -> Result<()> {
-        sqlx::query("DELETE FROM users WHERE id = $1")
-            .bind(id)
-            .execute(self.writer())
-            .await
-            .map_err(internal)?;
-        Ok(())
+        let mut tx = self.writer().begin().await.map_err(internal)?;
+        for sql in [
+            "UPDATE users SET num_followers = (SELECT COUNT(*) FROM follows f \
+             WHERE f.follow_id = users.id AND f.user_id <> $1) \
+             WHERE id IN (SELECT follow_id FROM follows WHERE user_id = $1)",
+            "UPDATE users SET num_following = (SELECT COUNT(*) FROM follows f \
+             WHERE f.user_id = users.id AND f.follow_id <> $1) \
+             WHERE id IN (SELECT user_id FROM follows WHERE follow_id = $1)",
+            "UPDATE repositories SET num_stars = (SELECT COUNT(*) FROM stars s \
+             WHERE s.repo_id = repositories.id AND s.user_id <> $1) \
+             WHERE id IN (SELECT repo_id FROM stars WHERE user_id = $1)",
+            "UPDATE repositories SET num_watches = (SELECT COUNT(*) FROM watches w \
+             WHERE w.repo_id = repositories.id AND w.user_id <> $1) \
+             WHERE id IN (SELECT repo_id FROM watches WHERE user_id = $1)",
+            "DELETE FROM users WHERE id = $1",
+        ] {
+            sqlx::query(sql)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(internal)?;
+        }
+        tx.commit().await.map_err(internal)
     }
 
     pub async fn search_users(

@@ -3,6 +3,7 @@
 mod admin;
 mod branches;
 mod collaborators;
+mod follows;
 mod issues;
 mod migrate;
 mod misc;
@@ -45,7 +46,12 @@ fn group(cats: &'static [Category], r: OpenApiRouter<AppState>) -> OpenApiRouter
 fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(misc::routes())
-        .merge(group(USER, users::routes().merge(tokens::routes())))
+        .merge(group(
+            USER,
+            users::routes()
+                .merge(tokens::routes())
+                .merge(follows::routes()),
+        ))
         .merge(group(
             USER_REPO,
             repos::user_routes().merge(stars::user_routes()),
@@ -95,7 +101,8 @@ pub fn build(st: AppState, extra: Option<Router<AppState>>) -> Router {
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
     let mut app = Router::new()
         .nest("/api/v1", api)
-        .merge(crate::githttp::routes().with_state(st.clone()));
+        .merge(crate::githttp::routes().with_state(st.clone()))
+        .merge(crate::pages::routes().with_state(st.clone()));
     if st.cfg.api.enable_swagger {
         app = app.merge(doc_routes(doc));
     }

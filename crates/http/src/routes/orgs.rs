@@ -116,7 +116,7 @@ async fn create_as(
     o: CreateOrgOption,
 ) -> ApiResult<(StatusCode, Json<OrganizationJson>)> {
     let org = st.svc.create_org(caller, owner, o.into()).await?;
-    Ok((StatusCode::CREATED, Json(org_json(caller, &org))))
+    Ok((StatusCode::CREATED, Json(org_json(&st.cfg, caller, &org))))
 }
 
 /// A page of organisations with Gitea's list headers.
@@ -130,7 +130,7 @@ async fn org_list(
     let (orgs, total) = st.svc.list_orgs(caller, listing, p).await?;
     Ok((
         list_headers(&st.cfg, uri, total, p, true),
-        Json(orgs.iter().map(|o| org_json(caller, o)).collect()),
+        Json(orgs.iter().map(|o| org_json(&st.cfg, caller, o)).collect()),
     ))
 }
 
@@ -209,7 +209,7 @@ async fn get_one(
     Path(name): Path<String>,
 ) -> ApiResult<Json<OrganizationJson>> {
     let org = load_org(&st, &caller, &name).await?;
-    Ok(Json(org_json(&caller, &org)))
+    Ok(Json(org_json(&st.cfg, &caller, &org)))
 }
 
 #[utoipa::path(patch, path = "/orgs/{org}", tag = "organization", operation_id = "orgEdit",
@@ -234,7 +234,7 @@ async fn edit(
         repo_admin_change_team_access: o.repo_admin_change_team_access,
     };
     let org = st.svc.edit_org(&caller, &org, opts).await?;
-    Ok(Json(org_json(&caller, &org)))
+    Ok(Json(org_json(&st.cfg, &caller, &org)))
 }
 
 #[utoipa::path(delete, path = "/orgs/{org}", tag = "organization", operation_id = "orgDelete",

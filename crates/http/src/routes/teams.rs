@@ -104,7 +104,7 @@ async fn org_teams(
         Json(
             teams
                 .iter()
-                .map(|t| team_json(&caller, t, Some(&org)))
+                .map(|t| team_json(&st.cfg, &caller, t, Some(&org)))
                 .collect(),
         ),
     ))
@@ -139,7 +139,7 @@ async fn search(
             ok: true,
             data: teams
                 .iter()
-                .map(|t| team_json(&caller, t, Some(&org)))
+                .map(|t| team_json(&st.cfg, &caller, t, Some(&org)))
                 .collect(),
         }),
     ))
@@ -155,7 +155,7 @@ async fn create_team(
     let team = st.svc.create_team(caller, &org, o.into()).await?;
     Ok((
         StatusCode::CREATED,
-        Json(team_json(caller, &team, Some(&org))),
+        Json(team_json(&st.cfg, caller, &team, Some(&org))),
     ))
 }
 
@@ -195,7 +195,7 @@ async fn get_one(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<TeamJson>> {
     let t = st.svc.team_ctx(&caller, id).await?;
-    Ok(Json(team_json(&caller, t.team(), Some(t.org()))))
+    Ok(Json(team_json(&st.cfg, &caller, t.team(), Some(t.org()))))
 }
 
 #[utoipa::path(patch, path = "/teams/{id}", tag = "organization", operation_id = "orgEditTeam",
@@ -219,7 +219,7 @@ async fn edit(
         can_create_org_repo: o.can_create_org_repo,
     };
     let team = st.svc.edit_team(&t, opts).await?;
-    Ok(Json(team_json(&caller, &team, Some(t.org()))))
+    Ok(Json(team_json(&st.cfg, &caller, &team, Some(t.org()))))
 }
 
 #[utoipa::path(delete, path = "/teams/{id}", tag = "organization", operation_id = "orgDeleteTeam",

@@ -1,8 +1,9 @@
 //! Gitea's `Organization`, `Team`, `OrganizationPermissions` and
 //! `RepoCollaboratorPermission` (Organization also carries Gogs' `username`).
 
-use super::user::{avatar_url, UserJson};
+use super::user::UserJson;
 use crate::auth::Caller;
+use crate::state::HttpConfig;
 use oxforge_core::model::{Team, User};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -25,18 +26,19 @@ pub struct OrganizationJson {
     pub username: String,
 }
 
-pub fn org_json(caller: &Caller, o: &User) -> OrganizationJson {
+pub fn org_json(cfg: &HttpConfig, caller: &Caller, o: &User) -> OrganizationJson {
+    // Gitea hides the e-mail from anonymous callers.
+    let email_shown = caller.user().is_some();
     OrganizationJson {
         id: o.id,
         name: o.name.clone(),
         full_name: o.full_name.clone(),
-        // Gitea hides the e-mail from anonymous callers.
-        email: if caller.user().is_some() {
+        email: if email_shown {
             o.email.clone()
         } else {
             String::new()
         },
-        avatar_url: avatar_url(&o.email),
+        avatar_url: cfg.avatars.link(&cfg.root_url, o, email_shown),
         description: o.description.clone(),
         website: o.website.clone(),
         location: o.location.clone(),
@@ -61,12 +63,12 @@ pub struct TeamJson {
     pub can_create_org_repo: bool,
 }
 
-pub fn team_json(caller: &Caller, t: &Team, org: Option<&User>) -> TeamJson {
+pub fn team_json(cfg: &HttpConfig, caller: &Caller, t: &Team, org: Option<&User>) -> TeamJson {
     TeamJson {
         id: t.id,
         name: t.name.clone(),
         description: t.description.clone(),
-        organization: org.map(|o| org_json(caller, o)),
+        organization: org.map(|o| org_json(cfg, caller, o)),
         includes_all_repositories: t.includes_all_repos,
         permission: t.mode.name().into(),
         units: t.units.keys().cloned().collect(),

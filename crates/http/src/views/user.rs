@@ -2,7 +2,6 @@
 
 use crate::auth::Caller;
 use crate::state::HttpConfig;
-use md5::{Digest, Md5};
 use oxforge_core::model::User;
 use oxforge_core::time::{rfc3339, rfc3339_or_zero, ZERO_TIME};
 use serde::Serialize;
@@ -56,20 +55,17 @@ pub fn view_for(caller: &Caller, u: &User) -> UserView {
     }
 }
 
-pub fn avatar_url(email: &str) -> String {
-    let digest = Md5::digest(email.trim().to_lowercase().as_bytes());
-    format!(
-        "https://secure.gravatar.com/avatar/{}?d=identicon",
-        hex::encode(digest)
-    )
-}
-
 pub fn user_json(cfg: &HttpConfig, u: &User, view: UserView) -> UserJson {
     let full = view == UserView::Full;
-    let email = match view {
-        UserView::Full => u.email.clone(),
-        UserView::Signed if !u.keep_email_private => u.email.clone(),
-        _ => format!("{}@noreply.{}", u.lower_name(), cfg.server.domain),
+    let email_shown = match view {
+        UserView::Full => true,
+        UserView::Signed => !u.keep_email_private,
+        UserView::Anonymous => false,
+    };
+    let email = if email_shown {
+        u.email.clone()
+    } else {
+        format!("{}@noreply.{}", u.lower_name(), cfg.server.domain)
     };
     UserJson {
         id: u.id,
@@ -81,7 +77,7 @@ pub fn user_json(cfg: &HttpConfig, u: &User, view: UserView) -> UserJson {
         },
         source_id: if full { u.source_id } else { 0 },
         full_name: u.full_name.clone(),
-        avatar_url: avatar_url(&u.email),
+        avatar_url: cfg.avatars.link(&cfg.root_url, u, email_shown),
         email,
         html_url: format!("{}{}", cfg.root_url, u.name),
         language: if full {
@@ -103,9 +99,9 @@ pub fn user_json(cfg: &HttpConfig, u: &User, view: UserView) -> UserJson {
         website: u.website.clone(),
         description: u.description.clone(),
         visibility: u.visibility.name().into(),
-        followers_count: 0,
-        following_count: 0,
-        starred_repos_count: 0,
+        followers_count: u.num_followers,
+        following_count: u.num_following,
+        starred_repos_count: u.num_stars,
         username: u.name.clone(),
     }
 }

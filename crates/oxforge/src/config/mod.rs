@@ -10,8 +10,8 @@ mod sections;
 use ini::Ini;
 pub use oxforge_core::settings::DbType;
 use oxforge_core::settings::{
-    Admin, Api, CronUpdateMirrors, Database, Git, GitTimeout, Migrations, Mirror, Repository,
-    Security, Server,
+    Admin, Api, CronUpdateMirrors, Database, Git, GitTimeout, Migrations, Mirror, Picture,
+    Repository, Security, Server,
 };
 pub use reader::KeyDoc;
 use reader::Reader;
@@ -44,6 +44,7 @@ pub struct Config {
     pub migrations: Migrations,
     pub mirror: Mirror,
     pub cron_update_mirrors: CronUpdateMirrors,
+    pub picture: Picture,
 }
 
 /// Where the configuration comes from.
@@ -126,6 +127,7 @@ impl Config {
             migrations: sections::migrations(r)?,
             mirror: sections::mirror(r)?,
             cron_update_mirrors: sections::cron_update_mirrors(r)?,
+            picture: sections::picture(r)?,
             work_path,
         })
     }

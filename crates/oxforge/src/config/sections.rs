@@ -83,6 +83,15 @@ pub(crate) fn admin(r: &mut Reader) -> Result<Admin> {
     })
 }
 
+pub(crate) fn picture(r: &mut Reader) -> Result<Picture> {
+    let d = Picture::default();
+    let mut s = r.section("picture");
+    Ok(Picture {
+        disable_gravatar: s.get("DISABLE_GRAVATAR", d.disable_gravatar)?,
+        gravatar_source: s.get("GRAVATAR_SOURCE", d.gravatar_source)?,
+    })
+}
+
 pub(crate) fn git(r: &mut Reader) -> Result<Git> {
     let d = Git::default();
     let mut s = r.section("git");
