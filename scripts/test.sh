@@ -34,4 +34,4 @@ if command -v psql >/dev/null 2>&1; then
     while read -r db; do psql "$PG_URL" -qc "drop database if exists \"$db\" with (force)" >/dev/null; done
 fi
 echo "== integration tests on PostgreSQL ($PG_URL)"
-OXFORGE_TEST_POSTGRES_URL="$PG_URL" cargo test -p oxforge --tests --quiet
+OXFORGE_TEST_POSTGRES_URL="$PG_URL" cargo test -p oxforge -p oxforge-service --tests --quiet
