@@ -1,0 +1,6 @@
+//! Service-level tests: the use cases' rules, with actors obtained as front ends obtain
+//! them, on SQLite or (with `OXFORGE_TEST_POSTGRES_URL`) PostgreSQL. One test binary, one
+//! module per subject.
+
+mod common;
+mod repo_rules;
