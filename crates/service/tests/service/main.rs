@@ -2,5 +2,6 @@
 //! them, on SQLite or (with `OXFORGE_TEST_POSTGRES_URL`) PostgreSQL. One test binary, one
 //! module per subject.
 
+mod archived;
 mod common;
 mod repo_rules;
