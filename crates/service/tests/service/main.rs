@@ -4,4 +4,5 @@
 
 mod archived;
 mod common;
+mod issue_rules;
 mod repo_rules;
