@@ -4,5 +4,6 @@
 
 mod archived;
 mod common;
+mod event_emission;
 mod issue_rules;
 mod repo_rules;
