@@ -5,5 +5,6 @@
 mod archived;
 mod common;
 mod event_emission;
+mod events_durable;
 mod issue_rules;
 mod repo_rules;
