@@ -1,12 +1,13 @@
 //! The tracker's split: readers open and comment, writers label, the poster or a writer
 //! edits, repository admins delete.
 
-use crate::common::{refused, repo, services, user};
+use crate::common::{refused, repo, services, user, TestDb};
+use oxforge_core::issues::{Issue, Label};
 use oxforge_core::query::LabelChange;
 use oxforge_core::ErrorKind;
 use oxforge_service::issue_labels::LabelRefs;
-use oxforge_service::issues::{CreateIssue, EditIssue, LabelOptions};
-use oxforge_service::Actor;
+use oxforge_service::issues::{CreateIssue, EditIssue, LabelOptions, Tracker};
+use oxforge_service::{Actor, Services};
 
 fn titled(title: &str) -> CreateIssue {
     CreateIssue {
@@ -22,133 +23,185 @@ fn retitle(title: &str) -> EditIssue {
     }
 }
 
-#[tokio::test]
-async fn issue_rules_by_role() {
-    let (_db, svc) = services().await;
-    let alice = user(&svc, "alice").await;
-    let reader = user(&svc, "reader").await;
-    let other = user(&svc, "other").await;
-    let writer = user(&svc, "writer").await;
-    let boss = user(&svc, "boss").await;
-    let ctx = repo(&svc, &alice, "proj", false).await;
-    svc.set_collaborator(&alice, &ctx, "writer", Some("write"))
-        .await
-        .unwrap();
-    svc.set_collaborator(&alice, &ctx, "boss", Some("admin"))
-        .await
-        .unwrap();
-    let tracker = |a| svc.tracker(a, "alice", "proj");
-    let t_owner = tracker(&alice).await.unwrap();
-    let label = svc
-        .create_label(
-            &alice,
-            &t_owner,
-            LabelOptions {
-                name: Some("bug".into()),
-                color: Some("ff0000".into()),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+fn bug() -> LabelOptions {
+    LabelOptions {
+        name: Some("bug".into()),
+        color: Some("ff0000".into()),
+        ..Default::default()
+    }
+}
 
-    // A reader opens and comments; labels they ask for are dropped, not applied.
-    let t_reader = tracker(&reader).await.unwrap();
-    let issue = svc
-        .create_issue(
-            &reader,
-            &t_reader,
-            CreateIssue {
-                labels: vec![label.id],
-                ..titled("from a reader")
-            },
-        )
+/// alice/proj (public) with a label, and an issue opened by `reader`; `writer` and
+/// `boss` collaborate with write and admin; `other` is just another signed-in user.
+struct Setup {
+    _db: TestDb,
+    svc: Services,
+    alice: Actor,
+    reader: Actor,
+    other: Actor,
+    writer: Actor,
+    boss: Actor,
+    label: Label,
+    issue: Issue,
+}
+
+impl Setup {
+    async fn new() -> Setup {
+        let (db, svc) = services().await;
+        let alice = user(&svc, "alice").await;
+        let reader = user(&svc, "reader").await;
+        let other = user(&svc, "other").await;
+        let writer = user(&svc, "writer").await;
+        let boss = user(&svc, "boss").await;
+        let ctx = repo(&svc, &alice, "proj", false).await;
+        for (name, mode) in [("writer", "write"), ("boss", "admin")] {
+            svc.set_collaborator(&alice, &ctx, name, Some(mode))
+                .await
+                .unwrap();
+        }
+        let t = svc.tracker(&alice, "alice", "proj").await.unwrap();
+        let label = svc.create_label(&alice, &t, bug()).await.unwrap();
+        let rt = svc.tracker(&reader, "alice", "proj").await.unwrap();
+        let issue = svc
+            .create_issue(&reader, &rt, titled("from a reader"))
+            .await
+            .expect("a reader opens issues");
+        Setup {
+            _db: db,
+            svc,
+            alice,
+            reader,
+            other,
+            writer,
+            boss,
+            label,
+            issue,
+        }
+    }
+
+    async fn tracker(&self, a: &Actor) -> Tracker {
+        self.svc.tracker(a, "alice", "proj").await.unwrap()
+    }
+
+    fn refs(&self) -> LabelRefs {
+        LabelRefs {
+            ids: vec![self.label.id],
+            ..Default::default()
+        }
+    }
+}
+
+#[tokio::test]
+async fn readers_open_and_comment() {
+    let s = Setup::new().await;
+    let t = s.tracker(&s.reader).await;
+    // Labels a reader asks for are dropped, not applied.
+    let asked = CreateIssue {
+        labels: vec![s.label.id],
+        ..titled("with a label")
+    };
+    let issue = s.svc.create_issue(&s.reader, &t, asked).await.unwrap();
+    assert!(s.svc.issue_labels(&issue).await.unwrap().is_empty());
+    let t = s.tracker(&s.other).await;
+    s.svc
+        .create_comment(&s.other, &t, &s.issue, "me too")
         .await
-        .expect("reader opens");
-    assert!(svc.issue_labels(&issue).await.unwrap().is_empty());
-    svc.create_comment(&reader, &t_reader, &issue, "me too")
-        .await
-        .expect("reader comments");
+        .expect("a reader comments");
+    let anon = Actor::anonymous();
+    let t = s.tracker(&anon).await;
     refused(
-        svc.create_issue(&Actor::anonymous(), &t_reader, titled("anon"))
-            .await,
+        s.svc.create_issue(&anon, &t, titled("anon")).await,
         ErrorKind::Unauthorized,
     );
+    refused(
+        s.svc.create_comment(&anon, &t, &s.issue, "anon").await,
+        ErrorKind::Unauthorized,
+    );
+}
 
-    // Labels: writers only.
-    let refs = || LabelRefs {
-        ids: vec![label.id],
-        ..Default::default()
+#[tokio::test]
+async fn only_writers_label() {
+    let s = Setup::new().await;
+    let t = s.tracker(&s.reader).await;
+    refused(
+        s.svc
+            .change_issue_labels(&s.reader, &t, &s.issue, LabelChange::Add, s.refs())
+            .await,
+        ErrorKind::Forbidden,
+    );
+    let mine = LabelOptions {
+        name: Some("mine".into()),
+        ..bug()
     };
     refused(
-        svc.change_issue_labels(&reader, &t_reader, &issue, LabelChange::Add, refs())
-            .await,
+        s.svc.create_label(&s.reader, &t, mine).await,
         ErrorKind::Forbidden,
     );
-    refused(
-        svc.create_label(
-            &reader,
-            &t_reader,
-            LabelOptions {
-                name: Some("mine".into()),
-                color: Some("00ff00".into()),
-                ..Default::default()
-            },
-        )
-        .await,
-        ErrorKind::Forbidden,
-    );
-    assert!(svc.issue_labels(&issue).await.unwrap().is_empty());
-    let t_writer = tracker(&writer).await.unwrap();
-    svc.change_issue_labels(&writer, &t_writer, &issue, LabelChange::Add, refs())
-        .await
-        .expect("writer labels");
-    assert_eq!(svc.issue_labels(&issue).await.unwrap().len(), 1);
+    assert!(s.svc.issue_labels(&s.issue).await.unwrap().is_empty());
 
-    // Editing: the poster, or a writer; another reader is refused.
-    let t_other = tracker(&other).await.unwrap();
+    let t = s.tracker(&s.writer).await;
+    s.svc
+        .change_issue_labels(&s.writer, &t, &s.issue, LabelChange::Add, s.refs())
+        .await
+        .expect("a writer labels");
+    assert_eq!(s.svc.issue_labels(&s.issue).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn poster_or_writer_edits() {
+    let s = Setup::new().await;
+    let t = s.tracker(&s.other).await;
     refused(
-        svc.edit_issue(&other, &t_other, &issue, retitle("hijacked"))
+        s.svc
+            .edit_issue(&s.other, &t, &s.issue, retitle("hijacked"))
             .await,
         ErrorKind::Forbidden,
     );
-    let issue = svc
-        .edit_issue(&reader, &t_reader, &issue, retitle("by the poster"))
+    let t = s.tracker(&s.reader).await;
+    let issue = s
+        .svc
+        .edit_issue(&s.reader, &t, &s.issue, retitle("by the poster"))
         .await
-        .expect("poster edits");
+        .expect("the poster edits");
     assert_eq!(issue.title, "by the poster");
-    let issue = svc
-        .edit_issue(&writer, &t_writer, &issue, retitle("by a writer"))
+    let t = s.tracker(&s.writer).await;
+    s.svc
+        .edit_issue(&s.writer, &t, &issue, retitle("by a writer"))
         .await
-        .expect("writer edits");
-    assert_eq!(
-        svc.issue(&t_owner, issue.number).await.unwrap().title,
-        "by a writer"
-    );
+        .expect("a writer edits");
+    let stored = s.svc.issue(&t, issue.number).await.unwrap();
+    assert_eq!(stored.title, "by a writer");
+}
 
-    // Deleting: repository admins only, not the poster nor a writer.
-    refused(
-        svc.delete_issue(&reader, &t_reader, &issue).await,
-        ErrorKind::Forbidden,
-    );
-    refused(
-        svc.delete_issue(&writer, &t_writer, &issue).await,
-        ErrorKind::Forbidden,
-    );
-    assert!(svc.issue(&t_owner, issue.number).await.is_ok());
-    let t_boss = tracker(&boss).await.unwrap();
-    svc.delete_issue(&boss, &t_boss, &issue)
+#[tokio::test]
+async fn only_repo_admins_delete_issues() {
+    let s = Setup::new().await;
+    for who in [&s.reader, &s.writer] {
+        let t = s.tracker(who).await;
+        refused(
+            s.svc.delete_issue(who, &t, &s.issue).await,
+            ErrorKind::Forbidden,
+        );
+    }
+    let t = s.tracker(&s.boss).await;
+    assert!(s.svc.issue(&t, s.issue.number).await.is_ok());
+    s.svc
+        .delete_issue(&s.boss, &t, &s.issue)
         .await
-        .expect("repository admin deletes");
-    refused(svc.issue(&t_owner, issue.number).await, ErrorKind::NotFound);
+        .expect("a repository admin deletes");
+    refused(s.svc.issue(&t, s.issue.number).await, ErrorKind::NotFound);
 
-    let second = svc
-        .create_issue(&reader, &t_reader, titled("second"))
+    let rt = s.tracker(&s.reader).await;
+    let second = s
+        .svc
+        .create_issue(&s.reader, &rt, titled("2"))
         .await
         .unwrap();
-    svc.delete_issue(&alice, &t_owner, &second)
+    let t = s.tracker(&s.alice).await;
+    s.svc
+        .delete_issue(&s.alice, &t, &second)
         .await
-        .expect("owner deletes");
+        .expect("the owner deletes");
 }
 
 #[tokio::test]

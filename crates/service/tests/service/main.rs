@@ -4,6 +4,7 @@
 
 mod archived;
 mod common;
+mod credentials;
 mod event_emission;
 mod events_durable;
 mod issue_rules;

@@ -207,31 +207,34 @@ async fn public_only_token_is_refused_a_private_repo() {
     assert!(svc.repo_ctx(&full, "alice", "secret").await.is_ok());
 }
 
+/// alice/proj with `writer` (write) and `boss` (admin) as collaborators.
+async fn with_collaborators(svc: &Services) -> (Actor, Actor, Actor) {
+    let alice = user(svc, "alice").await;
+    let writer = user(svc, "writer").await;
+    let boss = user(svc, "boss").await;
+    let ctx = repo(svc, &alice, "proj", false).await;
+    for (name, mode) in [("writer", "write"), ("boss", "admin")] {
+        svc.set_collaborator(&alice, &ctx, name, Some(mode))
+            .await
+            .unwrap();
+    }
+    (alice, writer, boss)
+}
+
 #[tokio::test]
-async fn edit_needs_admin_delete_needs_owner() {
+async fn edit_needs_repo_admin() {
     let (_db, svc) = services().await;
-    let alice = user(&svc, "alice").await;
-    let writer = user(&svc, "writer").await;
-    let boss = user(&svc, "boss").await;
-    let root = admin(&svc, "root").await;
-    let ctx = repo(&svc, &alice, "proj", false).await;
-    svc.set_collaborator(&alice, &ctx, "writer", Some("write"))
-        .await
-        .unwrap();
-    svc.set_collaborator(&alice, &ctx, "boss", Some("admin"))
-        .await
-        .unwrap();
-    // A writer may not change the collaborators either.
+    let (alice, writer, boss) = with_collaborators(&svc).await;
     let as_writer = svc.repo_ctx(&writer, "alice", "proj").await.unwrap();
     assert_eq!(as_writer.mode(), AccessMode::Write);
     refused(
-        svc.set_collaborator(&writer, &as_writer, "boss", Some("read"))
+        svc.edit_repo(&writer, &as_writer, None, describe("by writer"))
             .await,
         ErrorKind::Forbidden,
     );
-
+    // Nor may a writer change the collaborators.
     refused(
-        svc.edit_repo(&writer, &as_writer, None, describe("by writer"))
+        svc.set_collaborator(&writer, &as_writer, "boss", Some("read"))
             .await,
         ErrorKind::Forbidden,
     );
@@ -243,29 +246,31 @@ async fn edit_needs_admin_delete_needs_owner() {
     let edited = svc
         .edit_repo(&boss, &as_boss, None, describe("by admin"))
         .await
-        .expect("repository admin edits");
+        .expect("a repository admin edits");
     assert_eq!(edited.repo().repo.description, "by admin");
+}
 
-    // Delete: the owner (or a site admin), not a repository admin.
-    refused(
-        svc.delete_repo(&writer, &as_writer).await,
-        ErrorKind::Forbidden,
-    );
-    refused(svc.delete_repo(&boss, &as_boss).await, ErrorKind::Forbidden);
-    assert!(svc.repo_ctx(&alice, "alice", "proj").await.is_ok());
+#[tokio::test]
+async fn delete_needs_owner() {
+    let (_db, svc) = services().await;
+    let (alice, writer, boss) = with_collaborators(&svc).await;
+    let root = admin(&svc, "root").await;
+    for who in [&writer, &boss] {
+        let ctx = svc.repo_ctx(who, "alice", "proj").await.unwrap();
+        refused(svc.delete_repo(who, &ctx).await, ErrorKind::Forbidden);
+    }
     let as_alice = svc.repo_ctx(&alice, "alice", "proj").await.unwrap();
     svc.delete_repo(&alice, &as_alice)
         .await
-        .expect("owner deletes");
+        .expect("the owner deletes");
     refused(
         svc.repo_ctx(&alice, "alice", "proj").await,
         ErrorKind::NotFound,
     );
 
-    let other = repo(&svc, &alice, "other", false).await;
+    repo(&svc, &alice, "other", false).await;
     let as_root = svc.repo_ctx(&root, "alice", "other").await.unwrap();
-    assert_eq!(as_root.id(), other.id());
     svc.delete_repo(&root, &as_root)
         .await
-        .expect("site admin deletes");
+        .expect("a site admin deletes");
 }
