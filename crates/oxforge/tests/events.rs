@@ -61,12 +61,13 @@ async fn log_state(db: &std::path::Path) -> (Vec<String>, i64, i64) {
         .await
         .unwrap()
         .get("m");
-    let cursor: i64 =
-        sqlx::query("SELECT COALESCE(MAX(last_id), 0) AS c FROM event_cursors WHERE consumer = 'log'")
-            .fetch_one(&mut conn)
-            .await
-            .unwrap()
-            .get("c");
+    let cursor: i64 = sqlx::query(
+        "SELECT COALESCE(MAX(last_id), 0) AS c FROM event_cursors WHERE consumer = 'log'",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap()
+    .get("c");
     (kinds, max, cursor)
 }
 
@@ -84,7 +85,11 @@ async fn events_survive_a_kill_and_are_delivered_after_the_restart() {
         .args(["--email", "root@example.com", "--admin"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let client = reqwest::Client::new();
     let port = free_port();
@@ -98,13 +103,19 @@ async fn events_survive_a_kill_and_are_delivered_after_the_restart() {
             .json(&body)
             .send()
     };
-    let r = post("/user/repos", serde_json::json!({"name": "kept", "auto_init": true}))
-        .await
-        .unwrap();
+    let r = post(
+        "/user/repos",
+        serde_json::json!({"name": "kept", "auto_init": true}),
+    )
+    .await
+    .unwrap();
     assert_eq!(r.status(), 201);
-    let r = post("/repos/root/kept/issues", serde_json::json!({"title": "crash"}))
-        .await
-        .unwrap();
+    let r = post(
+        "/repos/root/kept/issues",
+        serde_json::json!({"title": "crash"}),
+    )
+    .await
+    .unwrap();
     assert_eq!(r.status(), 201);
     // No chance to shut down cleanly.
     first.kill().unwrap();
@@ -112,7 +123,11 @@ async fn events_survive_a_kill_and_are_delivered_after_the_restart() {
 
     let db = dir.path().join("oxforge.db");
     let (kinds, max, _) = log_state(&db).await;
-    assert_eq!(kinds, ["repo_created", "issue_opened"], "the log after the kill");
+    assert_eq!(
+        kinds,
+        ["repo_created", "issue_opened"],
+        "the log after the kill"
+    );
 
     let mut second = start(work, port);
     wait_up(&client, &base).await;
@@ -127,5 +142,8 @@ async fn events_survive_a_kill_and_are_delivered_after_the_restart() {
     }
     second.kill().unwrap();
     second.wait().unwrap();
-    assert_eq!(cursor, max, "the log consumer reached every event after the restart");
+    assert_eq!(
+        cursor, max,
+        "the log consumer reached every event after the restart"
+    );
 }

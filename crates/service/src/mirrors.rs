@@ -63,7 +63,7 @@ impl Services {
     }
 
     /// Changes a mirror's interval (Go duration; `0` stops scheduled syncs).
-    pub async fn set_mirror_interval(&self, r: &RepoWithOwner, text: &str) -> Result<()> {
+    pub(crate) async fn set_mirror_interval(&self, r: &RepoWithOwner, text: &str) -> Result<()> {
         if r.repo.mirror.is_none() {
             // Gitea ignores the field for repositories that are not mirrors.
             return Ok(());

@@ -395,7 +395,7 @@ impl Services {
 
     /// A repository created in an organisation by a member who is not an owner goes to the
     /// teams that let them create it, so that they can reach it.
-    pub async fn grant_new_org_repo(
+    pub(crate) async fn grant_new_org_repo(
         &self,
         org: &User,
         doer: &User,
