@@ -374,8 +374,12 @@ async fn mirrors_follow_their_source() {
         )
         .await
     );
-    let r = t.get("/api/v1/repos/bob/m", &bob).await.expect(200);
-    assert_ne!(r.body["mirror_updated"], first_sync);
+    // The sync's time is recorded after its refs are in place: ask until it shows.
+    let updated = async || {
+        let r = t.get("/api/v1/repos/bob/m", &bob).await.expect(200);
+        r.body["mirror_updated"] != first_sync
+    };
+    assert!(wait_for(updated, Duration::from_secs(10)).await);
     let r = t
         .get("/api/v1/repos/bob/m/branches", &bob)
         .await
