@@ -38,6 +38,22 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     }
 }
 
+/// What every API handler starts from: the application state and the request's actor.
+pub struct Door {
+    pub st: AppState,
+    pub caller: Caller,
+}
+
+impl FromRequestParts<AppState> for Door {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(Door {
+            st: st.clone(),
+            caller: Caller::from_request_parts(parts, st).await?,
+        })
+    }
+}
+
 fn query_param(query: Option<&str>, key: &str) -> Option<String> {
     form_urlencoded::parse(query?.as_bytes())
         .find(|(k, v)| k == key && !v.is_empty())

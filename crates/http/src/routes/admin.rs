@@ -1,14 +1,14 @@
 //! `/admin/users...`: site administrators only.
 
 use super::repos::{create_for, CreateRepoOption};
-use crate::auth::Caller;
+use crate::auth::Door;
 use crate::body::Body;
 use crate::error::ApiResult;
 use crate::paging::{list_headers, optional_paging, query_value};
 use crate::state::AppState;
 use crate::views::repo::RepoJson;
 use crate::views::user::{user_json, UserJson, UserView};
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::{OriginalUri, Path};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use oxforge_core::model::Visibility;
@@ -57,8 +57,7 @@ pub struct CreateUserOption {
     responses((status = 201, description = "The new user", body = UserJson), (status = 400, description = "Password too short"),
         (status = 403, description = "Not a site admin"), (status = 422, description = "Invalid or taken name or e-mail")))]
 async fn create(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Body(o): Body<CreateUserOption>,
 ) -> ApiResult<(StatusCode, Json<UserJson>)> {
     caller.require_admin()?;
@@ -112,8 +111,7 @@ async fn create(
         ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "Users (whole list without page)", body = Vec<UserJson>), (status = 403, description = "Not a site admin")))]
 async fn list(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<UserJson>>)> {
     let login_name = query_value(&uri, "login_name").filter(|s| !s.is_empty());
@@ -158,8 +156,7 @@ pub struct EditUserOption {
     responses((status = 200, description = "The user after the edit", body = UserJson), (status = 403, description = "Not a site admin"),
         (status = 404, description = "No such user"), (status = 422, description = "Invalid input")))]
 async fn edit(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path(name): Path<String>,
     Body(o): Body<EditUserOption>,
 ) -> ApiResult<Json<UserJson>> {
@@ -222,8 +219,7 @@ async fn edit(
     responses((status = 204, description = "Deleted"), (status = 403, description = "Not a site admin"), (status = 404, description = "No such user"),
         (status = 422, description = "The user still owns repositories")))]
 async fn remove(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path(name): Path<String>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<StatusCode> {
@@ -237,8 +233,7 @@ async fn remove(
     responses((status = 201, description = "The new repository", body = RepoJson), (status = 403, description = "Not a site admin"),
         (status = 404, description = "No such user"), (status = 409, description = "The name is taken"), (status = 422, description = "Invalid input")))]
 async fn create_repo(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path(name): Path<String>,
     body: Body<serde_json::Value>,
 ) -> ApiResult<(StatusCode, Json<RepoJson>)> {

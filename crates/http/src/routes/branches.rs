@@ -1,11 +1,11 @@
 //! Branches and refs of a repository, read from git.
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Door};
 use crate::error::ApiResult;
 use crate::paging::{list_headers, paging};
 use crate::state::AppState;
 use crate::views::branch::{branch_json, ref_json, BranchJson, ReferenceJson};
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::{OriginalUri, Path};
 use axum::http::HeaderMap;
 use axum::routing::get;
 use axum::Json;
@@ -36,8 +36,7 @@ pub fn documented_wildcards() -> utoipa::openapi::OpenApi {
     params(("owner" = String, Path, description = "owner of the repo"), ("repo" = String, Path, description = "name of the repo"), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "Branches with their head commits", body = Vec<BranchJson>), (status = 404, description = "Absent, or not visible")))]
 async fn list(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo)): Path<(String, String)>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<BranchJson>>)> {
@@ -62,8 +61,7 @@ async fn list(
     params(("owner" = String, Path, description = "owner of the repo"), ("repo" = String, Path, description = "name of the repo"), ("branch" = String, Path, description = "branch to get")),
     responses((status = 200, description = "The branch", body = BranchJson), (status = 404, description = "No such branch or repository")))]
 async fn one(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo, branch)): Path<(String, String, String)>,
 ) -> ApiResult<Json<BranchJson>> {
     let ctx = st.svc.repo_ctx(&caller, &owner, &repo).await?;
@@ -110,8 +108,7 @@ async fn refs_matching(
     params(("owner" = String, Path, description = "owner of the repo"), ("repo" = String, Path, description = "name of the repo")),
     responses((status = 200, description = "Every ref", body = Vec<ReferenceJson>), (status = 404, description = "No refs, or no such repository")))]
 async fn refs(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo)): Path<(String, String)>,
 ) -> ApiResult<Json<Vec<ReferenceJson>>> {
     refs_matching(&st, &caller, &owner, &repo, "refs/").await
@@ -121,8 +118,7 @@ async fn refs(
     params(("owner" = String, Path, description = "owner of the repo"), ("repo" = String, Path, description = "name of the repo"), ("ref" = String, Path, description = "part or full name of the ref(s)")),
     responses((status = 200, description = "Matching refs", body = Vec<ReferenceJson>), (status = 404, description = "No matching refs")))]
 async fn refs_under(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo, prefix)): Path<(String, String, String)>,
 ) -> ApiResult<Json<Vec<ReferenceJson>>> {
     refs_matching(&st, &caller, &owner, &repo, &format!("refs/{prefix}")).await

@@ -1,14 +1,14 @@
 //! Repository collaborators (`/repos/{owner}/{repo}/collaborators...`). Reading needs read
 //! access; adding and removing need admin access (403 otherwise).
 
-use crate::auth::Caller;
+use crate::auth::Door;
 use crate::body::Body;
 use crate::error::ApiResult;
 use crate::paging::{list_headers, paging};
 use crate::state::AppState;
 use crate::views::org::RepoCollaboratorPermissionJson;
 use crate::views::user::{user_json, view_for, UserJson};
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::{OriginalUri, Path};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use oxforge_core::Error;
@@ -41,8 +41,7 @@ pub struct CollaboratorJson {
         ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "The collaborators (Users, with Gogs' `permissions` added)", body = Vec<UserJson>), (status = 404, description = "No such repository")))]
 async fn list(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo)): Path<(String, String)>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<CollaboratorJson>>)> {
@@ -68,8 +67,7 @@ async fn list(
     params(("owner" = String, Path, description = OWNER), ("repo" = String, Path, description = REPO), ("collaborator" = String, Path, description = COLLABORATOR)),
     responses((status = 204, description = "A collaborator"), (status = 404, description = "Not a collaborator"), (status = 422, description = "No such user")))]
 async fn check(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo, name)): Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
     caller.require_user()?;
@@ -94,8 +92,7 @@ pub struct AddCollaboratorOption {
     responses((status = 204, description = "Added or changed"), (status = 403, description = "No admin access"),
         (status = 404, description = "No such repository"), (status = 422, description = "No such user, or an invalid permission")))]
 async fn add(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo, name)): Path<(String, String, String)>,
     Body(o): Body<AddCollaboratorOption>,
 ) -> ApiResult<StatusCode> {
@@ -113,8 +110,7 @@ async fn add(
     responses((status = 204, description = "Removed (also when they were not one)"), (status = 403, description = "No admin access"),
         (status = 404, description = "No such repository"), (status = 422, description = "No such user")))]
 async fn remove(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo, name)): Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
     caller.require_user()?;
@@ -128,8 +124,7 @@ async fn remove(
     responses((status = 200, description = "The user's access to the repository", body = RepoCollaboratorPermissionJson),
         (status = 403, description = "Neither the user themself nor a repository admin"), (status = 404, description = "No such repository or user")))]
 async fn permission(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo, name)): Path<(String, String, String)>,
 ) -> ApiResult<Json<RepoCollaboratorPermissionJson>> {
     caller.require_user()?;

@@ -2,12 +2,12 @@
 //! answered as absent, and lists hold only accounts the caller may see.
 
 use super::users::user_list_response;
-use crate::auth::Caller;
+use crate::auth::{Caller, Door};
 use crate::error::ApiResult;
 use crate::paging::paging;
 use crate::state::AppState;
 use crate::views::user::UserJson;
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::{OriginalUri, Path};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use oxforge_core::model::User;
@@ -50,8 +50,7 @@ fn answer(following: bool) -> ApiResult<StatusCode> {
     params(("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "The caller's followers", body = Vec<UserJson>), (status = 401, description = "Not signed in")))]
 async fn my_followers(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<UserJson>>)> {
     let me = caller.require_user()?;
@@ -62,8 +61,7 @@ async fn my_followers(
     params(("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "The accounts the caller follows", body = Vec<UserJson>), (status = 401, description = "Not signed in")))]
 async fn my_following(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<UserJson>>)> {
     let me = caller.require_user()?;
@@ -74,8 +72,7 @@ async fn my_following(
     params(("username" = String, Path, description = "username of followed user")),
     responses((status = 204, description = "The caller follows the user"), (status = 404, description = "Not following, or no such user")))]
 async fn check_my_following(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path(name): Path<String>,
 ) -> ApiResult<StatusCode> {
     let me = caller.require_user()?;
@@ -86,11 +83,7 @@ async fn check_my_following(
 #[utoipa::path(put, path = "/user/following/{username}", tag = "user", operation_id = "userCurrentPutFollow",
     params(("username" = String, Path, description = "username of user to follow")),
     responses((status = 204, description = "Following (following oneself changes nothing)"), (status = 403, description = "Not allowed"), (status = 404, description = "No such user")))]
-async fn follow(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(name): Path<String>,
-) -> ApiResult<StatusCode> {
+async fn follow(Door { st, caller }: Door, Path(name): Path<String>) -> ApiResult<StatusCode> {
     caller.require_user()?;
     let target = st.svc.visible_account(&caller, &name).await?;
     st.svc.set_following(&caller, &target, true).await?;
@@ -100,11 +93,7 @@ async fn follow(
 #[utoipa::path(delete, path = "/user/following/{username}", tag = "user", operation_id = "userCurrentDeleteFollow",
     params(("username" = String, Path, description = "username of user to unfollow")),
     responses((status = 204, description = "Not following any more"), (status = 404, description = "No such user")))]
-async fn unfollow(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(name): Path<String>,
-) -> ApiResult<StatusCode> {
+async fn unfollow(Door { st, caller }: Door, Path(name): Path<String>) -> ApiResult<StatusCode> {
     caller.require_user()?;
     let target = st.svc.visible_account(&caller, &name).await?;
     st.svc.set_following(&caller, &target, false).await?;
@@ -115,8 +104,7 @@ async fn unfollow(
     params(("username" = String, Path, description = "username of user"), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "The user's followers that the caller may see", body = Vec<UserJson>), (status = 404, description = "No such user")))]
 async fn followers_of_user(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path(name): Path<String>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<UserJson>>)> {
@@ -128,8 +116,7 @@ async fn followers_of_user(
     params(("username" = String, Path, description = "username of user"), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "The accounts the user follows that the caller may see", body = Vec<UserJson>), (status = 404, description = "No such user")))]
 async fn following_of_user(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path(name): Path<String>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<UserJson>>)> {
@@ -141,8 +128,7 @@ async fn following_of_user(
     params(("username" = String, Path, description = "username of following user"), ("target" = String, Path, description = "username of followed user")),
     responses((status = 204, description = "The user follows the target"), (status = 404, description = "Not following, or no such user")))]
 async fn check_following(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((name, target)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let user = st.svc.visible_account(&caller, &name).await?;

@@ -4,7 +4,7 @@
 //! write what is decided in `oxforge_service::issues`.
 
 use super::repos::bool_param;
-use crate::auth::Caller;
+use crate::auth::{Caller, Door};
 use crate::body::Body;
 use crate::error::{ApiError, ApiResult};
 use crate::paging::{list_headers, paging, query_value};
@@ -13,7 +13,7 @@ use crate::views::issue::{
     comment_json, issue_json, label_json, milestone_json, CommentJson, IssueJson, IssueParts,
     LabelJson, MilestoneJson,
 };
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::{OriginalUri, Path};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::Json;
 use oxforge_core::issues::{Issue, StateFilter};
@@ -153,8 +153,7 @@ fn comments_json(
     responses((status = 200, description = "Issues of the repositories the caller may read, newest first", body = Vec<IssueJson>),
         (status = 400, description = "Unknown owner or team"), (status = 422, description = "A malformed time")))]
 async fn search(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<IssueJson>>)> {
     let on = |k: &str| bool_param(&uri, k).unwrap_or(false);
@@ -198,8 +197,7 @@ async fn search(
     responses((status = 200, description = "The repository's issues, newest first", body = Vec<IssueJson>),
         (status = 404, description = "No such repository, tracker or user"), (status = 422, description = "A malformed time")))]
 async fn list(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo)): Path<(String, String)>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<IssueJson>>)> {
@@ -264,8 +262,7 @@ fn assignee_names(one: Option<String>, many: Option<Vec<String>>) -> Option<Vec<
         (status = 404, description = "No such repository or tracker"), (status = 413, description = "Body too large"),
         (status = 422, description = "Empty title, unknown label, milestone or assignee"), (status = 423, description = "The repository is archived")))]
 async fn create(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo)): Path<(String, String)>,
     Body(o): Body<CreateIssueOption>,
 ) -> ApiResult<(StatusCode, Json<IssueJson>)> {
@@ -293,8 +290,7 @@ async fn create(
     params(("owner" = String, Path, description = OWNER), ("repo" = String, Path, description = REPO), ("index" = i64, Path, description = INDEX)),
     responses((status = 200, description = "The issue", body = IssueJson), (status = 404, description = "No such repository, tracker or issue")))]
 async fn get_issue(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo, index)): Path<(String, String, String)>,
 ) -> ApiResult<Json<IssueJson>> {
     let t = st.svc.tracker(&caller, &owner, &repo).await?;
@@ -330,8 +326,7 @@ pub struct EditIssueOption {
         (status = 403, description = "Neither the poster nor a writer"), (status = 404, description = "No such repository, tracker or issue"),
         (status = 412, description = "Unknown state"), (status = 422, description = "Invalid title, milestone or assignee")))]
 async fn edit_issue(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo, index)): Path<(String, String, String)>,
     Body(o): Body<EditIssueOption>,
 ) -> ApiResult<(StatusCode, Json<IssueJson>)> {
@@ -365,8 +360,7 @@ async fn edit_issue(
     responses((status = 204, description = "Deleted with its comments"), (status = 403, description = "Not a repository admin"),
         (status = 404, description = "No such repository, tracker or issue")))]
 async fn delete_issue(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo, index)): Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
     caller.require_user()?;
@@ -385,8 +379,7 @@ async fn delete_issue(
     responses((status = 200, description = "All the issue's comments, oldest first", body = Vec<CommentJson>),
         (status = 404, description = "No such repository, tracker or issue")))]
 async fn issue_comments(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo, index)): Path<(String, String, String)>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<CommentJson>>)> {
@@ -418,8 +411,7 @@ pub struct CommentOption {
         (status = 404, description = "No such repository, tracker or issue"), (status = 413, description = "Body too large"),
         (status = 422, description = "Empty body"), (status = 423, description = "The repository is archived")))]
 async fn create_comment(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo, index)): Path<(String, String, String)>,
     Body(o): Body<CommentOption>,
 ) -> ApiResult<(StatusCode, Json<CommentJson>)> {
@@ -441,8 +433,7 @@ async fn create_comment(
     responses((status = 200, description = "The repository's comments, oldest first", body = Vec<CommentJson>),
         (status = 404, description = "No such repository or tracker")))]
 async fn repo_comments(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo)): Path<(String, String)>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<CommentJson>>)> {
@@ -460,8 +451,7 @@ async fn repo_comments(
     params(("owner" = String, Path, description = OWNER), ("repo" = String, Path, description = REPO), ("id" = i64, Path, description = "id of the comment")),
     responses((status = 200, description = "The comment", body = CommentJson), (status = 404, description = "No such repository, tracker or comment")))]
 async fn get_comment(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo, id)): Path<(String, String, String)>,
 ) -> ApiResult<Json<CommentJson>> {
     let t = st.svc.tracker(&caller, &owner, &repo).await?;
@@ -510,8 +500,7 @@ async fn delete_comment_for(
     responses((status = 200, description = "The comment as edited", body = CommentJson), (status = 403, description = "Neither the poster nor a writer"),
         (status = 404, description = "No such repository, tracker or comment"), (status = 422, description = "Empty body")))]
 async fn edit_comment(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo, id)): Path<(String, String, String)>,
     Body(o): Body<CommentOption>,
 ) -> ApiResult<Json<CommentJson>> {
@@ -523,8 +512,7 @@ async fn edit_comment(
     responses((status = 204, description = "Deleted"), (status = 403, description = "Neither the poster nor a writer"),
         (status = 404, description = "No such repository, tracker or comment")))]
 async fn delete_comment(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo, id)): Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
     delete_comment_for(&st, &caller, &owner, &repo, &id).await
@@ -536,8 +524,7 @@ async fn delete_comment(
     responses((status = 200, description = "The comment as edited (Gogs' path)", body = CommentJson), (status = 403, description = "Neither the poster nor a writer"),
         (status = 404, description = "No such repository, tracker or comment"), (status = 422, description = "Empty body")))]
 async fn edit_comment_deprecated(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo, _index, id)): Path<(String, String, String, String)>,
     Body(o): Body<CommentOption>,
 ) -> ApiResult<Json<CommentJson>> {
@@ -549,8 +536,7 @@ async fn edit_comment_deprecated(
     responses((status = 204, description = "Deleted (Gogs' path)"), (status = 403, description = "Neither the poster nor a writer"),
         (status = 404, description = "No such repository, tracker or comment")))]
 async fn delete_comment_deprecated(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo, _index, id)): Path<(String, String, String, String)>,
 ) -> ApiResult<StatusCode> {
     delete_comment_for(&st, &caller, &owner, &repo, &id).await
@@ -597,8 +583,7 @@ async fn labels_of(st: &AppState, t: &Tracker, issue: &Issue) -> ApiResult<Vec<L
     params(("owner" = String, Path, description = OWNER), ("repo" = String, Path, description = REPO), ("index" = i64, Path, description = INDEX)),
     responses((status = 200, description = "The issue's labels", body = Vec<LabelJson>), (status = 404, description = "No such repository, tracker or issue")))]
 async fn issue_labels(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo, index)): Path<(String, String, String)>,
 ) -> ApiResult<Json<Vec<LabelJson>>> {
     let t = st.svc.tracker(&caller, &owner, &repo).await?;
@@ -646,8 +631,7 @@ async fn labels_after(
     responses((status = 200, description = "The issue's labels after adding", body = Vec<LabelJson>), (status = 403, description = "Not an issue writer"),
         (status = 404, description = "No such repository, tracker or issue"), (status = 422, description = "A label that is not the repository's")))]
 async fn add_labels(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo, index)): Path<(String, String, String)>,
     Body(o): Body<IssueLabelsOption>,
 ) -> ApiResult<Json<Vec<LabelJson>>> {
@@ -660,8 +644,7 @@ async fn add_labels(
     responses((status = 200, description = "The issue's labels after replacing", body = Vec<LabelJson>), (status = 403, description = "Not an issue writer"),
         (status = 404, description = "No such repository, tracker or issue"), (status = 422, description = "A label that is not the repository's")))]
 async fn replace_labels(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo, index)): Path<(String, String, String)>,
     Body(o): Body<IssueLabelsOption>,
 ) -> ApiResult<Json<Vec<LabelJson>>> {
@@ -673,8 +656,7 @@ async fn replace_labels(
     responses((status = 204, description = "All labels removed"), (status = 403, description = "Not an issue writer"),
         (status = 404, description = "No such repository, tracker or issue")))]
 async fn clear_labels(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo, index)): Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
     change_labels(
@@ -695,8 +677,7 @@ async fn clear_labels(
     responses((status = 204, description = "Removed"), (status = 403, description = "Not an issue writer"),
         (status = 404, description = "No such repository, tracker or issue"), (status = 422, description = "Not a label of the repository")))]
 async fn remove_label(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo, index, id)): Path<(String, String, String, String)>,
 ) -> ApiResult<StatusCode> {
     let id: i64 = id
@@ -749,8 +730,7 @@ impl From<LabelOption> for LabelOptions {
         ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "The repository's labels by name", body = Vec<LabelJson>), (status = 404, description = "No such repository or tracker")))]
 async fn list_labels(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo)): Path<(String, String)>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<LabelJson>>)> {
@@ -773,8 +753,7 @@ async fn list_labels(
     responses((status = 201, description = "The new label", body = LabelJson), (status = 403, description = "Not an issue writer"),
         (status = 404, description = "No such repository or tracker"), (status = 422, description = "Missing name or invalid color")))]
 async fn create_label(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo)): Path<(String, String)>,
     Body(o): Body<LabelOption>,
 ) -> ApiResult<(StatusCode, Json<LabelJson>)> {
@@ -788,8 +767,7 @@ async fn create_label(
     params(("owner" = String, Path, description = OWNER), ("repo" = String, Path, description = REPO), ("id" = i64, Path, description = "id of the label")),
     responses((status = 200, description = "The label", body = LabelJson), (status = 404, description = "No such repository, tracker or label")))]
 async fn get_label(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo, id)): Path<(String, String, String)>,
 ) -> ApiResult<Json<LabelJson>> {
     let t = st.svc.tracker(&caller, &owner, &repo).await?;
@@ -803,8 +781,7 @@ async fn get_label(
     responses((status = 200, description = "The label as edited", body = LabelJson), (status = 403, description = "Not an issue writer"),
         (status = 404, description = "No such repository, tracker or label"), (status = 422, description = "Empty name or invalid color")))]
 async fn edit_label(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo, id)): Path<(String, String, String)>,
     Body(o): Body<LabelOption>,
 ) -> ApiResult<Json<LabelJson>> {
@@ -820,8 +797,7 @@ async fn edit_label(
     responses((status = 204, description = "Deleted (and taken off its issues)"), (status = 403, description = "Not an issue writer"),
         (status = 404, description = "No such repository, tracker or label")))]
 async fn delete_label(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo, id)): Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
     caller.require_user()?;
@@ -860,8 +836,7 @@ fn milestone_options(o: MilestoneOption) -> ApiResult<MilestoneOptions> {
         ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "The repository's milestones, oldest first", body = Vec<MilestoneJson>), (status = 404, description = "No such repository or tracker")))]
 async fn list_milestones(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo)): Path<(String, String)>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<MilestoneJson>>)> {
@@ -888,8 +863,7 @@ async fn list_milestones(
     responses((status = 201, description = "The new milestone", body = MilestoneJson), (status = 403, description = "Not an issue writer"),
         (status = 404, description = "No such repository or tracker"), (status = 422, description = "Missing title, bad state or due date")))]
 async fn create_milestone(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo)): Path<(String, String)>,
     Body(o): Body<MilestoneOption>,
 ) -> ApiResult<(StatusCode, Json<MilestoneJson>)> {
@@ -906,8 +880,7 @@ async fn create_milestone(
     params(("owner" = String, Path, description = OWNER), ("repo" = String, Path, description = REPO), ("id" = String, Path, description = "id of the milestone, or its name")),
     responses((status = 200, description = "The milestone", body = MilestoneJson), (status = 404, description = "No such repository, tracker or milestone")))]
 async fn get_milestone(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo, id)): Path<(String, String, String)>,
 ) -> ApiResult<Json<MilestoneJson>> {
     let t = st.svc.tracker(&caller, &owner, &repo).await?;
@@ -920,8 +893,7 @@ async fn get_milestone(
     responses((status = 200, description = "The milestone as edited", body = MilestoneJson), (status = 403, description = "Not an issue writer"),
         (status = 404, description = "No such repository, tracker or milestone"), (status = 422, description = "Empty title, bad state or due date")))]
 async fn edit_milestone(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo, id)): Path<(String, String, String)>,
     Body(o): Body<MilestoneOption>,
 ) -> ApiResult<Json<MilestoneJson>> {
@@ -940,8 +912,7 @@ async fn edit_milestone(
     responses((status = 204, description = "Deleted (its issues keep no milestone)"), (status = 403, description = "Not an issue writer"),
         (status = 404, description = "No such repository, tracker or milestone")))]
 async fn delete_milestone(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo, id)): Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
     caller.require_user()?;

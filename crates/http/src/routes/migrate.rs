@@ -1,12 +1,12 @@
 //! `POST /repos/migrate` and `POST /repos/{owner}/{repo}/mirror-sync`.
 
 use super::repos::ctx_json;
-use crate::auth::Caller;
+use crate::auth::Door;
 use crate::body::Body;
 use crate::error::ApiResult;
 use crate::state::AppState;
 use crate::views::repo::RepoJson;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::Json;
 use oxforge_core::Error;
@@ -64,8 +64,7 @@ pub struct MigrateRepoOptions {
         (status = 409, description = "The name is taken"),
         (status = 422, description = "Invalid input, a disallowed or unreachable source, or a failed transfer")))]
 async fn migrate(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Body(o): Body<MigrateRepoOptions>,
 ) -> ApiResult<(StatusCode, Json<RepoJson>)> {
     caller.require_user()?;
@@ -106,8 +105,7 @@ async fn migrate(
         (status = 403, description = "No write access"), (status = 404, description = "Absent, or not visible"),
         (status = 423, description = "The repository is archived")))]
 async fn mirror_sync(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let ctx = st.svc.repo_ctx(&caller, &owner, &repo).await?;

@@ -3,7 +3,7 @@
 
 use super::repos::{create_for, owner_repo_list, CreateRepoOption};
 use super::users::user_list_response;
-use crate::auth::Caller;
+use crate::auth::{Caller, Door};
 use crate::body::Body;
 use crate::error::ApiResult;
 use crate::paging::{list_headers, optional_paging, paging};
@@ -11,7 +11,7 @@ use crate::state::AppState;
 use crate::views::org::{org_json, OrganizationJson, OrganizationPermissionsJson};
 use crate::views::repo::RepoJson;
 use crate::views::user::UserJson;
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::{OriginalUri, Path};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::Json;
 use oxforge_core::access::AccessMode;
@@ -138,8 +138,7 @@ async fn org_list(
     params(("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "Organizations the caller may see, by name", body = Vec<OrganizationJson>)))]
 async fn list_all(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<OrganizationJson>>)> {
     let p = paging(&st.cfg, &uri);
@@ -151,8 +150,7 @@ async fn list_all(
     responses((status = 201, description = "The new organization; the caller is in its Owners team", body = OrganizationJson),
         (status = 403, description = "Not allowed to create organizations"), (status = 422, description = "Invalid input or name taken")))]
 async fn create(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Body(o): Body<CreateOrgOption>,
 ) -> ApiResult<(StatusCode, Json<OrganizationJson>)> {
     let me = caller.require_user()?.clone();
@@ -164,8 +162,7 @@ async fn create(
     responses((status = 201, description = "The new organization (Gogs' path for POST /orgs)", body = OrganizationJson),
         (status = 403, description = "Not allowed to create organizations"), (status = 422, description = "Invalid input or name taken")))]
 async fn create_mine_gogs(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Body(o): Body<CreateOrgOption>,
 ) -> ApiResult<(StatusCode, Json<OrganizationJson>)> {
     let me = caller.require_user()?.clone();
@@ -178,8 +175,7 @@ async fn create_mine_gogs(
     responses((status = 201, description = "The new organization", body = OrganizationJson),
         (status = 403, description = "Not a site admin"), (status = 404, description = "No such user"), (status = 422, description = "Invalid input or name taken")))]
 async fn admin_create(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path(name): Path<String>,
     Body(o): Body<CreateOrgOption>,
 ) -> ApiResult<(StatusCode, Json<OrganizationJson>)> {
@@ -192,8 +188,7 @@ async fn admin_create(
     params(("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "Every organization", body = Vec<OrganizationJson>), (status = 403, description = "Not a site admin")))]
 async fn admin_list(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<OrganizationJson>>)> {
     let p = paging(&st.cfg, &uri);
@@ -204,8 +199,7 @@ async fn admin_list(
     params(("org" = String, Path, description = ORG)),
     responses((status = 200, description = "The organization", body = OrganizationJson), (status = 404, description = "No such organization, or hidden")))]
 async fn get_one(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path(name): Path<String>,
 ) -> ApiResult<Json<OrganizationJson>> {
     let org = load_org(&st, &caller, &name).await?;
@@ -217,8 +211,7 @@ async fn get_one(
     responses((status = 200, description = "The edited organization", body = OrganizationJson),
         (status = 403, description = "Not an owner"), (status = 404, description = "No such organization"), (status = 422, description = "Invalid input")))]
 async fn edit(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path(name): Path<String>,
     Body(o): Body<EditOrgOption>,
 ) -> ApiResult<Json<OrganizationJson>> {
@@ -241,11 +234,7 @@ async fn edit(
     params(("org" = String, Path, description = ORG)),
     responses((status = 204, description = "Deleted"), (status = 403, description = "Not an owner"),
         (status = 404, description = "No such organization"), (status = 422, description = "The organization still owns repositories")))]
-async fn remove(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(name): Path<String>,
-) -> ApiResult<StatusCode> {
+async fn remove(Door { st, caller }: Door, Path(name): Path<String>) -> ApiResult<StatusCode> {
     let org = load_org(&st, &caller, &name).await?;
     st.svc.delete_org(&caller, &org).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -255,8 +244,7 @@ async fn remove(
     params(("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "The caller's organizations (whole list without page)", body = Vec<OrganizationJson>), (status = 401, description = "Not signed in")))]
 async fn my_orgs(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<OrganizationJson>>)> {
     caller.require_user()?;
@@ -269,8 +257,7 @@ async fn my_orgs(
     responses((status = 200, description = "The user's organizations the caller may see", body = Vec<OrganizationJson>),
         (status = 401, description = "Not signed in"), (status = 404, description = "No such user")))]
 async fn orgs_of_user(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path(name): Path<String>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<OrganizationJson>>)> {
@@ -285,8 +272,7 @@ async fn orgs_of_user(
     responses((status = 200, description = "What the user may do in the organization", body = OrganizationPermissionsJson),
         (status = 401, description = "Not signed in"), (status = 404, description = "No such user or organization")))]
 async fn user_permissions(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((name, org)): Path<(String, String)>,
 ) -> ApiResult<Json<OrganizationPermissionsJson>> {
     caller.require_user()?;
@@ -325,8 +311,7 @@ async fn member_list(
     params(("org" = String, Path, description = ORG), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "Members (public members only for non-members)", body = Vec<UserJson>), (status = 404, description = "No such organization")))]
 async fn members(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path(name): Path<String>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<UserJson>>)> {
@@ -338,8 +323,7 @@ async fn members(
     params(("org" = String, Path, description = ORG), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "Public members", body = Vec<UserJson>), (status = 404, description = "No such organization")))]
 async fn public_members(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path(name): Path<String>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<UserJson>>)> {
@@ -352,8 +336,7 @@ async fn public_members(
     responses((status = 204, description = "A member"), (status = 303, description = "The caller is not a member: see the public membership"),
         (status = 404, description = "Not a member")))]
 async fn is_member(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((name, username)): Path<(String, String)>,
 ) -> ApiResult<(StatusCode, HeaderMap)> {
     let org = load_org(&st, &caller, &name).await?;
@@ -379,8 +362,7 @@ async fn is_member(
     responses((status = 204, description = "Removed from every team of the organization"), (status = 403, description = "Not an owner"),
         (status = 404, description = "No such organization or user"), (status = 422, description = "The last owner cannot leave")))]
 async fn remove_member(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((name, username)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let org = load_org(&st, &caller, &name).await?;
@@ -392,8 +374,7 @@ async fn remove_member(
     params(("org" = String, Path, description = ORG), ("username" = String, Path, description = "username of the user")),
     responses((status = 204, description = "A public member"), (status = 404, description = "Not a public member")))]
 async fn is_public_member(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((name, username)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let org = load_org(&st, &caller, &name).await?;
@@ -422,8 +403,7 @@ async fn set_public(
     params(("org" = String, Path, description = ORG), ("username" = String, Path, description = "username of the user")),
     responses((status = 204, description = "The membership is public"), (status = 403, description = "Not the member themself"), (status = 404, description = "Not a member")))]
 async fn publicize(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((name, username)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     set_public(&st, &caller, &name, &username, true).await
@@ -433,8 +413,7 @@ async fn publicize(
     params(("org" = String, Path, description = ORG), ("username" = String, Path, description = "username of the user")),
     responses((status = 204, description = "The membership is concealed"), (status = 403, description = "Not the member themself"), (status = 404, description = "Not a member")))]
 async fn conceal(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((name, username)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     set_public(&st, &caller, &name, &username, false).await
@@ -444,8 +423,7 @@ async fn conceal(
     params(("org" = String, Path, description = ORG), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "The organization's repositories the caller may see", body = Vec<RepoJson>), (status = 404, description = "No such organization")))]
 async fn org_repos(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path(name): Path<String>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
@@ -470,8 +448,7 @@ async fn create_in_org(
     responses((status = 201, description = "The new repository", body = RepoJson), (status = 403, description = "Not allowed to create repositories here"),
         (status = 404, description = "No such organization"), (status = 409, description = "The name is taken"), (status = 422, description = "Invalid input")))]
 async fn create_org_repo(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path(name): Path<String>,
     body: Body<serde_json::Value>,
 ) -> ApiResult<(StatusCode, Json<RepoJson>)> {
@@ -483,8 +460,7 @@ async fn create_org_repo(
     responses((status = 201, description = "The new repository (Gogs' path)", body = RepoJson), (status = 403, description = "Not allowed to create repositories here"),
         (status = 404, description = "No such organization"), (status = 409, description = "The name is taken"), (status = 422, description = "Invalid input")))]
 async fn create_org_repo_gogs(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path(name): Path<String>,
     body: Body<serde_json::Value>,
 ) -> ApiResult<(StatusCode, Json<RepoJson>)> {

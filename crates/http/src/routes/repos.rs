@@ -1,12 +1,12 @@
 //! Repositories: create, read, edit, delete, list and search.
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Door};
 use crate::body::Body;
 use crate::error::ApiResult;
 use crate::paging::{list_headers, paging, query_value};
 use crate::state::AppState;
 use crate::views::repo::{repo_json, RepoJson};
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::{OriginalUri, Path};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::Json;
 use oxforge_core::model::{RepoSettings, User};
@@ -149,8 +149,7 @@ pub async fn create_for(
         (status = 400, description = "Unknown readme template"), (status = 409, description = "The name is taken"),
         (status = 422, description = "Invalid input")))]
 async fn create_mine(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     body: Body<serde_json::Value>,
 ) -> ApiResult<(StatusCode, Json<RepoJson>)> {
     let me = caller.require_user()?;
@@ -165,8 +164,7 @@ async fn create_mine(
     params(("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "Repositories the caller owns or works on (whole list without page and limit)", body = Vec<RepoJson>)))]
 async fn list_mine(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
     // Gogs clients never page this list: without page and limit it comes whole.
@@ -181,8 +179,7 @@ async fn list_mine(
     responses((status = 200, description = "The user's repositories the caller may see", body = Vec<RepoJson>),
         (status = 404, description = "No such user")))]
 async fn list_of_user(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path(name): Path<String>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
@@ -311,8 +308,7 @@ fn search_filter(uri: &Uri, caller: &Caller) -> ApiResult<RepoFilter> {
     responses((status = 200, description = "Matching repositories the caller may see", body = RepoSearchResults),
         (status = 422, description = "Bad mode, sort or order")))]
 async fn search(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<RepoSearchResults>)> {
     let filter = search_filter(&uri, &caller)?;
@@ -331,8 +327,7 @@ async fn search(
     params(("owner" = String, Path, description = "owner of the repo"), ("repo" = String, Path, description = "name of the repo")),
     responses((status = 200, description = "The repository", body = RepoJson), (status = 404, description = "Absent, or not visible to the caller")))]
 async fn get_one(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo)): Path<(String, String)>,
 ) -> ApiResult<Json<RepoJson>> {
     let ctx = st.svc.repo_ctx(&caller, &owner, &repo).await?;
@@ -342,11 +337,7 @@ async fn get_one(
 #[utoipa::path(get, path = "/repositories/{id}", tag = "repository", operation_id = "repoGetByID",
     params(("id" = i64, Path, description = "id of the repo to get")),
     responses((status = 200, description = "The repository", body = RepoJson), (status = 404, description = "Absent, or not visible to the caller")))]
-async fn get_by_id(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> ApiResult<Json<RepoJson>> {
+async fn get_by_id(Door { st, caller }: Door, Path(id): Path<String>) -> ApiResult<Json<RepoJson>> {
     caller.require_user()?;
     let id: i64 = id.parse().map_err(|_| Error::not_found())?;
     let ctx = st.svc.repo_ctx_by_id(&caller, id).await?;
@@ -558,8 +549,7 @@ impl EditRepoOption {
         (status = 403, description = "Not a repository admin"), (status = 404, description = "Absent, or not visible to the caller"),
         (status = 422, description = "Invalid input")))]
 async fn edit(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo)): Path<(String, String)>,
     Body(opt): Body<EditRepoOption>,
 ) -> ApiResult<Json<RepoJson>> {
@@ -579,8 +569,7 @@ async fn edit(
     responses((status = 204, description = "Deleted with its git data"), (status = 403, description = "Not the owner"),
         (status = 404, description = "Absent, or not visible to the caller")))]
 async fn remove(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((owner, repo)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let ctx = st.svc.repo_ctx(&caller, &owner, &repo).await?;

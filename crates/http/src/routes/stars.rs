@@ -3,13 +3,13 @@
 
 use super::repos::repo_list_response;
 use super::users::user_list_response;
-use crate::auth::Caller;
+use crate::auth::{Caller, Door};
 use crate::error::ApiResult;
 use crate::paging::paging;
 use crate::state::AppState;
 use crate::views::repo::RepoJson;
 use crate::views::user::UserJson;
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::{OriginalUri, Path};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use oxforge_core::query::Follow;
@@ -60,8 +60,7 @@ async fn followed_repos(
     params(("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "Repositories the caller starred", body = Vec<RepoJson>), (status = 401, description = "Not signed in")))]
 async fn my_starred(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
     let me = caller.require_user()?;
@@ -72,8 +71,7 @@ async fn my_starred(
     params(("username" = String, Path, description = "username of the user"), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "Repositories the user starred that the caller may see", body = Vec<RepoJson>), (status = 404, description = "No such user")))]
 async fn starred_of_user(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path(name): Path<String>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
@@ -85,8 +83,7 @@ async fn starred_of_user(
     params(("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "Repositories the caller watches", body = Vec<RepoJson>)))]
 async fn my_subscriptions(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
     let me = caller.require_user()?;
@@ -97,8 +94,7 @@ async fn my_subscriptions(
     params(("username" = String, Path, description = "username of the user"), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "Repositories the user watches that the caller may see", body = Vec<RepoJson>), (status = 404, description = "No such user")))]
 async fn subscriptions_of_user(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path(name): Path<String>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
@@ -131,8 +127,7 @@ async fn set_star(
     params(("owner" = String, Path, description = OWNER), ("repo" = String, Path, description = REPO)),
     responses((status = 204, description = "Starred"), (status = 404, description = "Not starred, or no such repository")))]
 async fn check_star(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((o, r)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     set_star(&st, &caller, &o, &r, None).await
@@ -142,8 +137,7 @@ async fn check_star(
     params(("owner" = String, Path, description = OWNER), ("repo" = String, Path, description = REPO)),
     responses((status = 204, description = "Starred"), (status = 404, description = "No such repository")))]
 async fn put_star(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((o, r)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     set_star(&st, &caller, &o, &r, Some(true)).await
@@ -153,8 +147,7 @@ async fn put_star(
     params(("owner" = String, Path, description = OWNER), ("repo" = String, Path, description = REPO)),
     responses((status = 204, description = "Not starred any more"), (status = 404, description = "No such repository")))]
 async fn delete_star(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((o, r)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     set_star(&st, &caller, &o, &r, Some(false)).await
@@ -178,8 +171,7 @@ async fn followers(
     params(("owner" = String, Path, description = OWNER), ("repo" = String, Path, description = REPO), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "Users who starred the repository", body = Vec<UserJson>), (status = 404, description = "Absent, or not visible")))]
 async fn stargazers(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((o, r)): Path<(String, String)>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<UserJson>>)> {
@@ -190,8 +182,7 @@ async fn stargazers(
     params(("owner" = String, Path, description = OWNER), ("repo" = String, Path, description = REPO), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "Users who watch the repository", body = Vec<UserJson>), (status = 404, description = "Absent, or not visible")))]
 async fn subscribers(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((o, r)): Path<(String, String)>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<UserJson>>)> {
@@ -246,8 +237,7 @@ async fn watch(
     params(("owner" = String, Path, description = OWNER), ("repo" = String, Path, description = REPO)),
     responses((status = 200, description = "The caller watches the repository", body = WatchInfoJson), (status = 404, description = "Not watching, or no such repository")))]
 async fn check_subscription(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((o, r)): Path<(String, String)>,
 ) -> ApiResult<Json<WatchInfoJson>> {
     watch(&st, &caller, &o, &r, None)
@@ -260,8 +250,7 @@ async fn check_subscription(
     params(("owner" = String, Path, description = OWNER), ("repo" = String, Path, description = REPO)),
     responses((status = 200, description = "Now watching", body = WatchInfoJson), (status = 404, description = "No such repository")))]
 async fn put_subscription(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((o, r)): Path<(String, String)>,
 ) -> ApiResult<Json<WatchInfoJson>> {
     watch(&st, &caller, &o, &r, Some(true))
@@ -274,8 +263,7 @@ async fn put_subscription(
     params(("owner" = String, Path, description = OWNER), ("repo" = String, Path, description = REPO)),
     responses((status = 204, description = "Not watching any more"), (status = 404, description = "No such repository")))]
 async fn delete_subscription(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((o, r)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     watch(&st, &caller, &o, &r, Some(false)).await?;

@@ -4,7 +4,7 @@
 use super::orgs::load_org;
 use super::repos::{ctx_json, repo_list_response};
 use super::users::user_list_response;
-use crate::auth::Caller;
+use crate::auth::{Caller, Door};
 use crate::body::Body;
 use crate::error::ApiResult;
 use crate::paging::{list_headers, paging, query_value};
@@ -12,7 +12,7 @@ use crate::state::AppState;
 use crate::views::org::{team_json, TeamJson};
 use crate::views::repo::RepoJson;
 use crate::views::user::{user_json, view_for, UserJson};
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::{OriginalUri, Path};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use oxforge_service::orgs::TeamOptions;
@@ -91,8 +91,7 @@ impl From<CreateTeamOption> for TeamOptions {
     params(("org" = String, Path, description = ORG), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "The organization's teams", body = Vec<TeamJson>), (status = 403, description = "Not a member"), (status = 404, description = "No such organization")))]
 async fn org_teams(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path(name): Path<String>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<TeamJson>>)> {
@@ -121,8 +120,7 @@ pub struct TeamSearchResults {
         ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "Matching teams", body = TeamSearchResults), (status = 403, description = "Not a member"), (status = 404, description = "No such organization")))]
 async fn search(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path(name): Path<String>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<TeamSearchResults>)> {
@@ -164,8 +162,7 @@ async fn create_team(
     responses((status = 201, description = "The new team", body = TeamJson), (status = 403, description = "Not an owner"),
         (status = 404, description = "No such organization"), (status = 422, description = "Invalid input or name taken")))]
 async fn create(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path(name): Path<String>,
     Body(o): Body<CreateTeamOption>,
 ) -> ApiResult<(StatusCode, Json<TeamJson>)> {
@@ -177,8 +174,7 @@ async fn create(
     responses((status = 201, description = "The new team (Gogs' path)", body = TeamJson), (status = 403, description = "Not a site admin"),
         (status = 404, description = "No such organization"), (status = 422, description = "Invalid input or name taken")))]
 async fn admin_create(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path(name): Path<String>,
     Body(o): Body<CreateTeamOption>,
 ) -> ApiResult<(StatusCode, Json<TeamJson>)> {
@@ -189,11 +185,7 @@ async fn admin_create(
 #[utoipa::path(get, path = "/teams/{id}", tag = "organization", operation_id = "orgGetTeam",
     params(("id" = i64, Path, description = ID)),
     responses((status = 200, description = "The team", body = TeamJson), (status = 403, description = "Not a team member"), (status = 404, description = "No such team")))]
-async fn get_one(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(id): Path<i64>,
-) -> ApiResult<Json<TeamJson>> {
+async fn get_one(Door { st, caller }: Door, Path(id): Path<i64>) -> ApiResult<Json<TeamJson>> {
     let t = st.svc.team_ctx(&caller, id).await?;
     Ok(Json(team_json(&st.cfg, &caller, t.team(), Some(t.org()))))
 }
@@ -203,8 +195,7 @@ async fn get_one(
     responses((status = 200, description = "The edited team", body = TeamJson), (status = 403, description = "Not an owner"),
         (status = 404, description = "No such team"), (status = 422, description = "Invalid input")))]
 async fn edit(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path(id): Path<i64>,
     Body(o): Body<EditTeamOption>,
 ) -> ApiResult<Json<TeamJson>> {
@@ -226,11 +217,7 @@ async fn edit(
     params(("id" = i64, Path, description = ID)),
     responses((status = 204, description = "Deleted"), (status = 403, description = "Not an owner"),
         (status = 404, description = "No such team"), (status = 422, description = "The Owners team cannot be deleted")))]
-async fn remove(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(id): Path<i64>,
-) -> ApiResult<StatusCode> {
+async fn remove(Door { st, caller }: Door, Path(id): Path<i64>) -> ApiResult<StatusCode> {
     let t = st.svc.team_ctx(&caller, id).await?;
     st.svc.delete_team(&t).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -251,8 +238,7 @@ async fn member_list(
     params(("id" = i64, Path, description = ID), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "The team's members", body = Vec<UserJson>), (status = 404, description = "No such team")))]
 async fn members(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path(id): Path<i64>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<UserJson>>)> {
@@ -264,8 +250,7 @@ async fn members(
     params(("id" = i64, Path, description = ID), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "The team's members (Gogs' path)", body = Vec<UserJson>), (status = 403, description = "Not a site admin"), (status = 404, description = "No such team")))]
 async fn admin_members(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path(id): Path<i64>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<UserJson>>)> {
@@ -278,8 +263,7 @@ async fn admin_members(
     params(("id" = i64, Path, description = ID), ("username" = String, Path, description = "username of the member")),
     responses((status = 200, description = "The member", body = UserJson), (status = 404, description = "Not a member")))]
 async fn get_member(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((id, username)): Path<(i64, String)>,
 ) -> ApiResult<Json<UserJson>> {
     let t = st.svc.team_ctx(&caller, id).await?;
@@ -303,8 +287,7 @@ async fn change_member(
     params(("id" = i64, Path, description = ID), ("username" = String, Path, description = "username of the user to add")),
     responses((status = 204, description = "Added (also to the organization)"), (status = 403, description = "Not an owner"), (status = 404, description = "No such team or user")))]
 async fn add_member(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((id, username)): Path<(i64, String)>,
 ) -> ApiResult<StatusCode> {
     change_member(&st, &caller, id, &username, true).await
@@ -315,8 +298,7 @@ async fn add_member(
     responses((status = 204, description = "Removed"), (status = 403, description = "Not an owner"), (status = 404, description = "No such team or user"),
         (status = 422, description = "The last owner cannot leave the Owners team")))]
 async fn remove_member(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((id, username)): Path<(i64, String)>,
 ) -> ApiResult<StatusCode> {
     change_member(&st, &caller, id, &username, false).await
@@ -326,8 +308,7 @@ async fn remove_member(
     params(("id" = i64, Path, description = ID), ("username" = String, Path, description = "username of the user to add")),
     responses((status = 204, description = "Added (Gogs' path)"), (status = 403, description = "Not a site admin"), (status = 404, description = "No such team or user")))]
 async fn admin_add_member(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((id, username)): Path<(i64, String)>,
 ) -> ApiResult<StatusCode> {
     caller.require_admin()?;
@@ -339,8 +320,7 @@ async fn admin_add_member(
     responses((status = 204, description = "Removed (Gogs' path)"), (status = 403, description = "Not a site admin"), (status = 404, description = "No such team or user"),
         (status = 422, description = "The last owner cannot leave the Owners team")))]
 async fn admin_remove_member(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((id, username)): Path<(i64, String)>,
 ) -> ApiResult<StatusCode> {
     caller.require_admin()?;
@@ -351,8 +331,7 @@ async fn admin_remove_member(
     params(("id" = i64, Path, description = ID), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "Repositories the team reaches", body = Vec<RepoJson>), (status = 404, description = "No such team")))]
 async fn repos(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path(id): Path<i64>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<RepoJson>>)> {
@@ -373,8 +352,7 @@ async fn repos(
     params(("id" = i64, Path, description = ID), ("org" = String, Path, description = ORG), ("repo" = String, Path, description = "name of the repo")),
     responses((status = 200, description = "The repository, if the team reaches it", body = RepoJson), (status = 404, description = "The team does not reach it")))]
 async fn get_repo(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((id, org, repo)): Path<(i64, String, String)>,
 ) -> ApiResult<Json<RepoJson>> {
     let t = st.svc.team_ctx(&caller, id).await?;
@@ -386,8 +364,7 @@ async fn get_repo(
     params(("id" = i64, Path, description = ID), ("org" = String, Path, description = ORG), ("repo" = String, Path, description = "name of the repo")),
     responses((status = 204, description = "The team reaches the repository"), (status = 403, description = "No admin access to the repository"), (status = 404, description = "No such team or repository")))]
 async fn add_repo(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((id, org, repo)): Path<(i64, String, String)>,
 ) -> ApiResult<StatusCode> {
     let t = st.svc.team_ctx(&caller, id).await?;
@@ -401,8 +378,7 @@ async fn add_repo(
     params(("id" = i64, Path, description = ID), ("org" = String, Path, description = ORG), ("repo" = String, Path, description = "name of the repo")),
     responses((status = 204, description = "The team no longer reaches the repository"), (status = 403, description = "No admin access to the repository"), (status = 404, description = "No such team or repository")))]
 async fn remove_repo(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((id, org, repo)): Path<(i64, String, String)>,
 ) -> ApiResult<StatusCode> {
     let t = st.svc.team_ctx(&caller, id).await?;
@@ -431,8 +407,7 @@ async fn admin_change_repo(
     params(("id" = i64, Path, description = ID), ("repo" = String, Path, description = "name of a repository of the team's organization")),
     responses((status = 204, description = "The team reaches the repository (Gogs' path)"), (status = 403, description = "Not a site admin"), (status = 404, description = "No such team or repository")))]
 async fn admin_add_repo(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((id, repo)): Path<(i64, String)>,
 ) -> ApiResult<StatusCode> {
     admin_change_repo(&st, &caller, id, &repo, true).await
@@ -442,8 +417,7 @@ async fn admin_add_repo(
     params(("id" = i64, Path, description = ID), ("repo" = String, Path, description = "name of a repository of the team's organization")),
     responses((status = 204, description = "The team no longer reaches the repository (Gogs' path)"), (status = 403, description = "Not a site admin"), (status = 404, description = "No such team or repository")))]
 async fn admin_remove_repo(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((id, repo)): Path<(i64, String)>,
 ) -> ApiResult<StatusCode> {
     admin_change_repo(&st, &caller, id, &repo, false).await

@@ -1,12 +1,12 @@
 //! `/users/{username}/tokens`: Basic auth only, self or site admin (Gitea's guards, in order).
 
-use crate::auth::Caller;
+use crate::auth::Door;
 use crate::body::Body;
 use crate::error::ApiResult;
 use crate::paging::{list_headers, optional_paging};
 use crate::state::AppState;
 use crate::views::token::{token_json, AccessTokenJson};
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::{OriginalUri, Path};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use oxforge_core::scope::Scopes;
@@ -27,8 +27,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     responses((status = 200, description = "The user's tokens (without their secrets)", body = Vec<AccessTokenJson>),
         (status = 401, description = "HTTP Basic authentication required"), (status = 403, description = "Not that user nor an admin")))]
 async fn list(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path(name): Path<String>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<Vec<AccessTokenJson>>)> {
@@ -54,8 +53,7 @@ pub struct CreateAccessTokenOption {
         (status = 400, description = "Name taken, or bad scopes"), (status = 401, description = "HTTP Basic authentication required"),
         (status = 403, description = "Not that user nor an admin"), (status = 422, description = "Invalid input")))]
 async fn create(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path(name): Path<String>,
     Body(opt): Body<CreateAccessTokenOption>,
 ) -> ApiResult<(StatusCode, Json<AccessTokenJson>)> {
@@ -78,8 +76,7 @@ async fn create(
     responses((status = 204, description = "Deleted"), (status = 404, description = "No such token"),
         (status = 422, description = "Several tokens have that name")))]
 async fn remove(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     Path((name, token)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     st.svc.delete_token(&caller, &name, &token).await?;

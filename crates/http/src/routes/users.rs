@@ -1,11 +1,11 @@
 //! `/user`, `/users/search`, `/users/{username}`.
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Door};
 use crate::error::ApiResult;
 use crate::paging::{list_headers, optional_paging, query_value};
 use crate::state::AppState;
 use crate::views::user::{user_json, view_for, UserJson, UserView};
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::{OriginalUri, Path};
 use axum::http::HeaderMap;
 use axum::Json;
 use oxforge_core::model::User;
@@ -44,7 +44,7 @@ pub fn user_list_response(
 #[utoipa::path(get, path = "/user", tag = "user", operation_id = "userGetCurrent",
     responses((status = 200, description = "The authenticated user", body = UserJson),
         (status = 401, description = "Not signed in")))]
-async fn me(State(st): State<AppState>, caller: Caller) -> ApiResult<Json<UserJson>> {
+async fn me(Door { st, caller }: Door) -> ApiResult<Json<UserJson>> {
     let u = caller.require_user()?;
     Ok(Json(user_json(&st.cfg, u, UserView::Full)))
 }
@@ -53,11 +53,7 @@ async fn me(State(st): State<AppState>, caller: Caller) -> ApiResult<Json<UserJs
     params(("username" = String, Path, description = "username of the user to get")),
     responses((status = 200, description = "The user", body = UserJson),
         (status = 404, description = "No such user, or not visible to the caller")))]
-async fn one(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(name): Path<String>,
-) -> ApiResult<Json<UserJson>> {
+async fn one(Door { st, caller }: Door, Path(name): Path<String>) -> ApiResult<Json<UserJson>> {
     let u = st.svc.visible_account(&caller, &name).await?;
     Ok(Json(user_json(&st.cfg, &u, view_for(&caller, &u))))
 }
@@ -72,8 +68,7 @@ pub struct UserSearchResult {
     params(("q" = Option<String>, Query, description = "keyword"), ("uid" = Option<i64>, Query, description = "ID of the user to search for"), ("page" = Option<i64>, Query, description = "page number of results to return (1-based)"), ("limit" = Option<i64>, Query, description = "page size of results")),
     responses((status = 200, description = "Users the caller may see", body = UserSearchResult)))]
 async fn search(
-    State(st): State<AppState>,
-    caller: Caller,
+    Door { st, caller }: Door,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<(HeaderMap, Json<UserSearchResult>)> {
     let uid = query_value(&uri, "uid")
