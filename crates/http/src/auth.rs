@@ -9,9 +9,8 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
-use oxforge_core::model::User;
 use oxforge_core::Error;
-use oxforge_service::Actor;
+use oxforge_service::{AccountBlock, Actor};
 
 const QUERY_TOKEN_WARNING: &str = "token and access_token API authentication is deprecated and will be removed in gitea 1.23. Please use AuthorizationHeaderToken instead. Existing queries will continue to work but without authorization.";
 const BAD_CREDENTIALS: &str = "invalid username, password or token";
@@ -128,22 +127,20 @@ pub(crate) async fn resolve(st: &AppState, parts: &Parts) -> Result<Option<Actor
     Ok(None)
 }
 
-/// Account states that refuse every API call (Gitea's bodies carry no `url`).
-pub(crate) fn check_account(st: &AppState, user: &User) -> Result<(), Error> {
-    if !user.is_active || user.prohibit_login {
-        return Err(Error::forbidden(
+/// Account states that refuse every API call, in Gitea's words (its bodies carry no `url`).
+pub(crate) fn check_account(st: &AppState, actor: &Actor) -> Result<(), Error> {
+    match actor.blocked() {
+        None => Ok(()),
+        Some(AccountBlock::Prohibited) => Err(Error::forbidden(
             "This account is prohibited from signing in, please contact your site administrator.",
         )
-        .without_url());
-    }
-    if user.must_change_password {
-        return Err(Error::forbidden(format!(
+        .without_url()),
+        Some(AccountBlock::MustChangePassword) => Err(Error::forbidden(format!(
             "You must change your password. Change it at: {}/user/change_password",
             st.cfg.root_url
         ))
-        .without_url());
+        .without_url()),
     }
-    Ok(())
 }
 
 fn sudo_target(parts: &Parts) -> Option<String> {
@@ -169,9 +166,7 @@ pub async fn authenticate(State(st): State<AppState>, req: Request, next: Next) 
     let result = async {
         let mut actor = Actor::anonymous();
         if let Some(a) = resolve(&st, &parts).await? {
-            if let Some(user) = a.user() {
-                check_account(&st, user)?;
-            }
+            check_account(&st, &a)?;
             actor = a;
         }
         if let Some(target) = sudo_target(&parts) {

@@ -2,7 +2,7 @@
 //! door over `oxforge_service::transport`: credentials and HTTP framing here, access,
 //! processes, streaming and the work after a push there.
 
-use crate::auth::{check_account, resolve};
+use crate::auth::resolve;
 use crate::paging::query_value;
 use crate::state::AppState;
 use async_compression::tokio::bufread::GzipDecoder;
@@ -107,8 +107,8 @@ async fn target(
         }
         Err(e) => return Err(e),
     };
-    if let Some(user) = who.as_ref().and_then(|a| a.user()) {
-        check_account(st, user).map_err(|_| Error::forbidden("Your account is disabled."))?;
+    if who.as_ref().is_some_and(|a| a.blocked().is_some()) {
+        return Err(Error::forbidden("Your account is disabled."));
     }
     let actor = who.unwrap_or_default();
     st.svc

@@ -32,6 +32,15 @@ pub enum AuthMethod {
     },
 }
 
+/// Why an authenticated account may not act at all (every door refuses it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountBlock {
+    /// Not activated, or an administrator prohibited signing in.
+    Prohibited,
+    /// An administrator requires a new password first.
+    MustChangePassword,
+}
+
 /// The caller of a use case: anonymous, or a user with the way they authenticated and
 /// the scopes their credential carries. After sudo, `user` is the impersonated account
 /// and `sudo_by` the administrator who asked.
@@ -86,6 +95,17 @@ impl Actor {
             self.method,
             Some(AuthMethod::Password) | Some(AuthMethod::AccessToken { via_basic: true })
         )
+    }
+
+    /// Whether the account may act at all (the same rule for every door; each words it in
+    /// its own way).
+    pub fn blocked(&self) -> Option<AccountBlock> {
+        let u = self.user()?;
+        if !u.is_active || u.prohibit_login {
+            return Some(AccountBlock::Prohibited);
+        }
+        u.must_change_password
+            .then_some(AccountBlock::MustChangePassword)
     }
 
     /// A `public-only` token: acts as the user on public data only.

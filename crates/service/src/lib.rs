@@ -26,7 +26,7 @@ pub mod tokens;
 pub mod transport;
 pub mod users;
 
-pub use actor::{Actor, AuthMethod};
+pub use actor::{AccountBlock, Actor, AuthMethod};
 use oxforge_core::secret::Secret;
 use oxforge_core::settings::{
     Admin, CronUpdateMirrors, Git, GitTimeout, Migrations, Mirror, Picture, Repository, Security,
