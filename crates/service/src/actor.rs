@@ -196,3 +196,50 @@ impl Services {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(change: impl FnOnce(&mut User)) -> Actor {
+        let mut u = User::ghost();
+        u.is_active = true;
+        u.prohibit_login = false;
+        change(&mut u);
+        Actor::new(u, AuthMethod::Password, None)
+    }
+
+    #[test]
+    fn blocked_accounts_are_one_rule() {
+        assert_eq!(actor(|_| {}).blocked(), None);
+        assert_eq!(Actor::anonymous().blocked(), None);
+        assert_eq!(
+            actor(|u| u.is_active = false).blocked(),
+            Some(AccountBlock::Prohibited)
+        );
+        assert_eq!(
+            actor(|u| u.prohibit_login = true).blocked(),
+            Some(AccountBlock::Prohibited)
+        );
+        assert_eq!(
+            actor(|u| u.must_change_password = true).blocked(),
+            Some(AccountBlock::MustChangePassword)
+        );
+    }
+
+    #[test]
+    fn scopes_come_with_the_credential() {
+        let a = Actor::new(
+            User::ghost(),
+            AuthMethod::AccessToken { via_basic: true },
+            Some(Scopes::none()),
+        );
+        assert!(a.via_basic());
+        assert!(a.is_public_only());
+        assert!(a
+            .require_scope(&[Category::Repository], Level::Read)
+            .is_err());
+        let p = actor(|_| {});
+        assert!(p.require_scope(&[Category::Admin], Level::Write).is_ok());
+    }
+}
