@@ -393,3 +393,59 @@ async fn each_route_denies_a_token_lacking_its_scope() {
     }
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn only_the_password_creates_tokens() {
+    let s = TestServer::start().await;
+    s.user("foo").await;
+    s.user("bar").await;
+    let limited = s.token("foo", &["write:user"]).await;
+    let create = |auth: Auth, owner: &'static str| {
+        let s = &s;
+        async move {
+            s.post(
+                &format!("/api/v1/users/{owner}/tokens"),
+                &auth,
+                json!({"name": format!("n{}", rand::random::<u32>()), "scopes": ["all"]}),
+            )
+            .await
+        }
+    };
+    // A token as the Basic password (or user name) cannot mint a wider, longer-lived one.
+    let r = create(Auth::Basic("foo".into(), limited.clone()), "foo")
+        .await
+        .expect(401);
+    assert_eq!(r.message(), "auth required");
+    create(Auth::Basic(limited.clone(), String::new()), "foo")
+        .await
+        .expect(401);
+    // Nor an admin's token through sudo.
+    let admin_tok = s.admin_token.clone();
+    create(Auth::Basic(common::ADMIN.into(), admin_tok), "bar")
+        .await
+        .expect(401);
+    let r = s
+        .post(
+            "/api/v1/users/bar/tokens?sudo=bar",
+            &Auth::Basic(common::ADMIN.into(), s.admin_token.clone()),
+            json!({"name": "via-sudo", "scopes": ["all"]}),
+        )
+        .await
+        .expect(401);
+    assert_eq!(r.message(), "auth required");
+    // The password does, and nothing was made by the refused attempts.
+    create(Auth::basic("foo"), "foo").await.expect(201);
+    let list = s
+        .get("/api/v1/users/foo/tokens", &Auth::basic("foo"))
+        .await
+        .expect(200);
+    let names: Vec<&str> = list
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["name"].as_str())
+        .collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    s.stop().await;
+}

@@ -1,6 +1,6 @@
 //! Personal access tokens: 40 hex chars from the OS CSPRNG, shown once, stored as SHA-256.
 
-use crate::actor::Actor;
+use crate::actor::{Actor, AuthMethod};
 use crate::Services;
 use oxforge_core::model::{AccessToken, User};
 use oxforge_core::paging::Paging;
@@ -129,6 +129,11 @@ impl Services {
         expires_unix: std::result::Result<i64, Error>,
     ) -> Result<(AccessToken, String)> {
         let user = self.token_owner(actor, owner).await?;
+        // A token never mints tokens (it could widen its own scopes or outlive its
+        // expiry), not even as a Basic password or through sudo: the password is required.
+        if actor.method() != Some(AuthMethod::Password) {
+            return Err(Error::unauthorized("auth required"));
+        }
         if name.trim().is_empty() {
             return Err(Error::validation("[Name]: Required"));
         }
