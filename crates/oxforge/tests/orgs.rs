@@ -736,3 +736,48 @@ async fn organization_scopes_are_enforced() {
         .expect(403);
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn teams_are_as_visible_as_their_organization_to_public_only_tokens() {
+    let s = TestServer::start().await;
+    let (alice, _) = s.user("alice").await;
+    let public_only = Auth::token(
+        &s.token("alice", &["public-only", "read:organization"])
+            .await,
+    );
+    for (org, visibility) in [("hidden", "private"), ("open", "public")] {
+        s.post(
+            "/api/v1/orgs",
+            &alice,
+            json!({"username": org, "visibility": visibility}),
+        )
+        .await
+        .expect(201);
+        let r = s
+            .post(
+                &format!("/api/v1/orgs/{org}/teams"),
+                &alice,
+                json!({"name": "devs"}),
+            )
+            .await
+            .expect(201);
+        let id = r.body["id"].as_i64().unwrap();
+        let (team, members) = (
+            format!("/api/v1/teams/{id}"),
+            format!("/api/v1/teams/{id}/members"),
+        );
+        // The owner's full token reaches both.
+        s.get(&team, &alice).await.expect(200);
+        s.get(&members, &alice).await.expect(200);
+        // The public-only token: what `/orgs/{org}` answers, the team answers too.
+        let org_status = s
+            .get(&format!("/api/v1/orgs/{org}"), &public_only)
+            .await
+            .status;
+        let expected = if visibility == "public" { 200 } else { 404 };
+        assert_eq!(org_status, expected, "{org}");
+        s.get(&team, &public_only).await.expect(expected);
+        s.get(&members, &public_only).await.expect(expected);
+    }
+    s.stop().await;
+}

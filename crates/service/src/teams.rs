@@ -52,6 +52,11 @@ impl Services {
             .user_by_id(team.org_id)
             .await?
             .ok_or_else(missing)?;
+        // A team is as visible as its organisation (a public-only token sees public
+        // organisations' teams only).
+        if !self.can_see_account(&actor.viewer(), &org).await? {
+            return Err(missing());
+        }
         if user.is_admin {
             return Ok(TeamCtx {
                 team,
