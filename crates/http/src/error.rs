@@ -41,7 +41,48 @@ pub async fn render_errors(State(st): State<AppState>, req: Request, next: Next)
         }
         return out;
     }
+    if res.status().is_client_error() || res.status().is_server_error() {
+        let is_json = res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        if !is_json {
+            return as_json_error(res, &st.cfg.swagger_url()).await;
+        }
+    }
     res
+}
+
+/// Rewrites an error answer made below the handlers (an extractor's rejection: a path
+/// segment that does not parse, a body that is not UTF-8...) as the one error shape.
+async fn as_json_error(res: Response, swagger_url: &str) -> Response {
+    /// More than any rejection's text; the rest is not read.
+    const KEEP: usize = 4096;
+    let (parts, body) = res.into_parts();
+    let status = parts.status;
+    let text = axum::body::to_bytes(body, KEEP).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text).trim().to_string();
+    let message = if status.is_server_error() || text.is_empty() {
+        status
+            .canonical_reason()
+            .unwrap_or("error")
+            .to_ascii_lowercase()
+    } else {
+        text
+    };
+    let body = ErrorBody {
+        message,
+        url: Some(swagger_url.to_string()),
+        errors: (status == StatusCode::NOT_FOUND).then_some(None),
+    };
+    let mut out = (status, axum::Json(body)).into_response();
+    for (k, v) in &parts.headers {
+        if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {
+            out.headers_mut().append(k.clone(), v.clone());
+        }
+    }
+    out
 }
 
 #[derive(serde::Serialize)]
