@@ -2,6 +2,7 @@
 //! The result is a `Caller` in the request's extensions.
 
 use crate::error::ApiError;
+use crate::nul::without_nul_char;
 use crate::state::AppState;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -84,7 +85,7 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
         .ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (user, pass) = text.split_once(':')?;
-    Some((user.to_string(), pass.to_string()))
+    Some((without_nul_char(user), without_nul_char(pass)))
 }
 
 /// Resolves the credentials of one request. `Ok(None)` = anonymous.
@@ -150,7 +151,7 @@ fn sudo_target(parts: &Parts) -> Option<String> {
             .get("sudo")
             .and_then(|v| v.to_str().ok())
             .filter(|v| !v.is_empty())
-            .map(String::from)
+            .map(without_nul_char)
     })
 }
 

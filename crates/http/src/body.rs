@@ -41,6 +41,9 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Body<T> {
             .into());
         }
         let value = if is_form {
+            if form_urlencoded::parse(&bytes).any(|(k, v)| k.contains('\0') || v.contains('\0')) {
+                return Err(nul_refused().into());
+            }
             serde_urlencoded::from_bytes(&bytes)
                 .map_err(|e| Error::validation(format!("invalid form body: {e}")))?
         } else {
@@ -49,9 +52,31 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Body<T> {
             } else {
                 &bytes
             };
-            serde_json::from_slice(text)
+            // Read as a document first: one look for NUL in every string, and duplicate
+            // keys keep the last value everywhere (as Go's decoder, so as Gitea).
+            let doc: serde_json::Value = serde_json::from_slice(text)
+                .map_err(|e| Error::validation(format!("invalid JSON body: {e}")))?;
+            if has_nul(&doc) {
+                return Err(nul_refused().into());
+            }
+            serde_json::from_value(doc)
                 .map_err(|e| Error::validation(format!("invalid JSON body: {e}")))?
         };
         Ok(Body(value))
+    }
+}
+
+/// Text with NUL is refused everywhere (PostgreSQL cannot store it, and no name, title or
+/// body needs it): one rule for both databases.
+fn nul_refused() -> Error {
+    Error::validation("text must not contain NUL characters")
+}
+
+fn has_nul(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::String(s) => s.contains('\0'),
+        serde_json::Value::Array(a) => a.iter().any(has_nul),
+        serde_json::Value::Object(o) => o.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
     }
 }

@@ -5,6 +5,7 @@ mod auth;
 mod body;
 mod error;
 mod githttp;
+mod nul;
 mod openapi;
 mod pages;
 mod paging;

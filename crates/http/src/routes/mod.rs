@@ -106,7 +106,7 @@ pub fn build(st: AppState, extra: Option<Router<AppState>>) -> Router {
     if st.cfg.api.enable_swagger {
         app = app.merge(doc_routes(doc));
     }
-    app
+    let app = app
         .route("/api/v1", get(not_found))
         .layer(
             // Log the path only: queries may carry tokens.
@@ -120,5 +120,10 @@ pub fn build(st: AppState, extra: Option<Router<AppState>>) -> Router {
             }),
         )
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
-        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid));
+    // Before routing, so path parameters are taken from the rewritten URI.
+    Router::new().fallback_service(tower::Layer::layer(
+        &axum::middleware::map_request(crate::nul::no_nul_in_uri),
+        app,
+    ))
 }
