@@ -54,8 +54,6 @@ impl ErrorKind {
 pub struct Error {
     pub kind: ErrorKind,
     pub message: String,
-    /// Gitea leaves `url` out of a few bodies (sudo refusal, account state).
-    pub omit_url: bool,
     /// Gitea's not-found bodies carry an `errors` list (or null).
     pub errors: Option<Vec<String>>,
 }
@@ -67,7 +65,6 @@ impl Error {
         Error {
             kind,
             message: message.into(),
-            omit_url: false,
             errors: None,
         }
     }
@@ -95,10 +92,6 @@ impl Error {
     }
     pub fn internal(m: impl Into<String>) -> Self {
         Self::new(ErrorKind::Internal, m)
-    }
-    pub fn without_url(mut self) -> Self {
-        self.omit_url = true;
-        self
     }
     pub fn with_errors(mut self, errors: Vec<String>) -> Self {
         self.errors = Some(errors);

@@ -128,19 +128,18 @@ pub(crate) async fn resolve(st: &AppState, parts: &Parts) -> Result<Option<Actor
     Ok(None)
 }
 
-/// Account states that refuse every API call, in Gitea's words (its bodies carry no `url`).
+/// Account states that refuse every API call, in Gitea's words (with `url`, as every
+/// error body: decisions.md).
 pub(crate) fn check_account(st: &AppState, actor: &Actor) -> Result<(), Error> {
     match actor.blocked() {
         None => Ok(()),
         Some(AccountBlock::Prohibited) => Err(Error::forbidden(
             "This account is prohibited from signing in, please contact your site administrator.",
-        )
-        .without_url()),
+        )),
         Some(AccountBlock::MustChangePassword) => Err(Error::forbidden(format!(
-            "You must change your password. Change it at: {}/user/change_password",
+            "You must change your password. Change it at: {}user/change_password",
             st.cfg.root_url
-        ))
-        .without_url()),
+        ))),
     }
 }
 

@@ -103,7 +103,7 @@ pub fn error_body(err: &Error, swagger_url: &str) -> ErrorBody {
         } else {
             err.message.clone()
         },
-        url: (!err.omit_url).then(|| swagger_url.to_string()),
+        url: Some(swagger_url.to_string()),
         errors: (err.kind == ErrorKind::NotFound).then(|| err.errors.clone()),
     }
 }

@@ -131,6 +131,13 @@ async fn sudo_is_for_admins_only() {
     assert_eq!(r.body["owner"]["login"], "foo");
     let r = s.get("/api/v1/user?sudo=bar", &foo).await.expect(403);
     assert_eq!(r.message(), "Only administrators allowed to sudo.");
+    assert!(
+        r.body["url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("api/swagger")),
+        "{}",
+        r.text
+    );
     s.get("/api/v1/user?sudo=bar", &Auth::None)
         .await
         .expect(403);
@@ -159,7 +166,14 @@ async fn admin_user_lifecycle_and_must_change_password() {
         .await
         .expect(403);
     assert!(r.message().starts_with("You must change your password."));
-    assert!(r.body.get("url").is_none());
+    // Every error body carries `url` (decisions.md), this one too.
+    assert!(
+        r.body["url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("api/swagger")),
+        "{}",
+        r.text
+    );
     s.patch(
         "/api/v1/admin/users/alice",
         &s.admin(),

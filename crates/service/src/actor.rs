@@ -181,7 +181,7 @@ impl Services {
     /// administrator's; only the account changes.
     pub async fn sudo(&self, actor: Actor, target: &str) -> Result<Actor> {
         let Some(admin) = actor.user().filter(|u| u.is_admin) else {
-            return Err(Error::forbidden("Only administrators allowed to sudo.").without_url());
+            return Err(Error::forbidden("Only administrators allowed to sudo."));
         };
         let admin_id = admin.id;
         let user = self
