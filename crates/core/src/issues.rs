@@ -4,9 +4,6 @@ use crate::{Error, ErrorKind, Result};
 
 /// Longest title Gitea accepts (`binding:"Required;MaxSize(255)"`).
 pub const MAX_TITLE_CHARS: usize = 255;
-/// Longest issue or comment body kept: larger ones are refused with 413, so that one
-/// page of 50 issues stays a reasonable response.
-pub const MAX_BODY_BYTES: usize = 1 << 20;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issue {
@@ -81,12 +78,12 @@ pub fn clean_title(title: &str) -> Result<String> {
 }
 
 /// A body is stored verbatim (Markdown is rendered by readers, never here); only its
-/// size is limited.
-pub fn check_body(body: &str) -> Result<()> {
-    if body.len() > MAX_BODY_BYTES {
+/// size is limited, to `max` bytes (`[repository.issue] MAX_BODY_BYTES`).
+pub fn check_body(body: &str, max: usize) -> Result<()> {
+    if body.len() > max {
         return Err(Error::new(
             ErrorKind::PayloadTooLarge,
-            format!("body is larger than {MAX_BODY_BYTES} bytes"),
+            format!("body is larger than {max} bytes"),
         ));
     }
     Ok(())

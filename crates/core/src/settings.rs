@@ -127,6 +127,21 @@ pub struct Admin {
     pub disable_regular_org_creation: bool,
 }
 
+/// `[repository.issue]`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepositoryIssue {
+    /// The largest issue, comment, label or milestone text, in bytes (larger gets 413).
+    pub max_body_bytes: usize,
+}
+
+impl Default for RepositoryIssue {
+    fn default() -> Self {
+        RepositoryIssue {
+            max_body_bytes: 1 << 20,
+        }
+    }
+}
+
 /// `[picture]`: where account pictures come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Picture {

@@ -47,6 +47,7 @@ pub async fn open_services(cfg: &Config) -> Result<Services, String> {
             cron_update_mirrors: cfg.cron_update_mirrors.clone(),
             secret_key: Secret::new(secret_key(cfg)?),
             picture: cfg.picture.clone(),
+            repository_issue: cfg.repository_issue.clone(),
         },
     ))
 }

@@ -888,3 +888,32 @@ async fn a_deleted_posters_issues_show_the_ghost() {
     assert_eq!(c.body[0]["user"]["login"], "Ghost");
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_text_limit_is_configurable() {
+    let s = TestServer::start_with(&[("repository.issue", "MAX_BODY_BYTES", "64")]).await;
+    let (bob, _) = s.user("bob").await;
+    s.post("/api/v1/user/repos", &bob, json!({"name": "r"}))
+        .await
+        .expect(201);
+    let url = "/api/v1/repos/bob/r/issues";
+    let fits = "x".repeat(64);
+    let r = s
+        .post(url, &bob, json!({"title": "fits", "body": fits}))
+        .await
+        .expect(201);
+    let n = r.body["number"].as_i64().unwrap();
+    let over = "x".repeat(65);
+    s.post(url, &bob, json!({"title": "over", "body": over}))
+        .await
+        .expect(413);
+    s.post(&format!("{url}/{n}/comments"), &bob, json!({"body": over}))
+        .await
+        .expect(413);
+    s.post(&format!("{url}/{n}/comments"), &bob, json!({"body": fits}))
+        .await
+        .expect(201);
+    let r = s.get(&format!("{url}?state=all"), &bob).await.expect(200);
+    assert_eq!(r.body.as_array().map(Vec::len), Some(1));
+    s.stop().await;
+}

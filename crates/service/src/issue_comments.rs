@@ -5,7 +5,7 @@ use crate::actor::Actor;
 use crate::issues::{forbidden, Tracker};
 use crate::Services;
 use oxforge_core::events::Event;
-use oxforge_core::issues::{check_body, Comment, Issue};
+use oxforge_core::issues::{Comment, Issue};
 use oxforge_core::model::User;
 use oxforge_core::paging::Paging;
 use oxforge_core::{Error, Result};
@@ -81,6 +81,7 @@ impl Services {
             return Err(Error::forbidden("the issue is locked"));
         }
         let body = comment_body(body)?;
+        self.check_text(body)?;
         let mentioned = self.mentioned(t.repo(), body).await?;
         let c = self
             .store
@@ -111,6 +112,7 @@ impl Services {
             return Err(forbidden());
         }
         let body = comment_body(body)?;
+        self.check_text(body)?;
         let mentioned = self.mentioned(t.repo(), body).await?;
         self.store.update_comment(c, body, &mentioned).await?;
         let after = self.comment(t, c.id).await?;
@@ -137,11 +139,10 @@ impl Services {
     }
 }
 
-/// A comment body: required, size-limited, stored verbatim.
+/// A comment body: required (its size is checked by `check_text`), stored verbatim.
 fn comment_body(body: &str) -> Result<&str> {
     if body.trim().is_empty() {
         return Err(Error::validation("Body cannot be empty"));
     }
-    check_body(body)?;
     Ok(body)
 }

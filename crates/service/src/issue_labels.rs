@@ -84,7 +84,7 @@ impl Services {
         if o.color.is_none() {
             return Err(Error::validation("Color is required"));
         }
-        apply_label(&mut l, o)?;
+        apply_label(&mut l, o, self.settings.repository_issue.max_body_bytes)?;
         let l = self.store.create_label(t.id(), &l).await?;
         self.emit(actor, Some(t.id()), Event::LabelCreated { label_id: l.id })
             .await;
@@ -100,7 +100,7 @@ impl Services {
     ) -> Result<Label> {
         t.writer(actor)?;
         t.require_writer()?;
-        apply_label(&mut l, o)?;
+        apply_label(&mut l, o, self.settings.repository_issue.max_body_bytes)?;
         self.store.update_label(&l).await?;
         let l = self.label(t, l.id).await?;
         self.emit(actor, Some(t.id()), Event::LabelEdited { label_id: l.id })
@@ -160,7 +160,7 @@ impl Services {
             created_unix: 0,
             updated_unix: 0,
         };
-        apply_milestone(&mut m, o)?;
+        apply_milestone(&mut m, o, self.settings.repository_issue.max_body_bytes)?;
         let m = self.store.create_milestone(t.id(), &m).await?;
         let event = Event::MilestoneCreated { milestone_id: m.id };
         self.emit(actor, Some(t.id()), event).await;
@@ -176,7 +176,7 @@ impl Services {
     ) -> Result<Milestone> {
         t.writer(actor)?;
         t.require_writer()?;
-        apply_milestone(&mut m, o)?;
+        apply_milestone(&mut m, o, self.settings.repository_issue.max_body_bytes)?;
         self.store.update_milestone(&m).await?;
         let m = self
             .store
@@ -198,7 +198,7 @@ impl Services {
     }
 }
 
-fn apply_label(l: &mut Label, o: LabelOptions) -> Result<()> {
+fn apply_label(l: &mut Label, o: LabelOptions, max_text: usize) -> Result<()> {
     if let Some(name) = o.name {
         let name = name.trim().to_string();
         if name.is_empty() {
@@ -218,7 +218,7 @@ fn apply_label(l: &mut Label, o: LabelOptions) -> Result<()> {
         l.color = normalize_color(&c)?;
     }
     if let Some(d) = o.description {
-        check_body(&d)?;
+        check_body(&d, max_text)?;
         l.description = d;
     }
     if let Some(e) = o.exclusive {
@@ -234,7 +234,7 @@ fn apply_label(l: &mut Label, o: LabelOptions) -> Result<()> {
     Ok(())
 }
 
-fn apply_milestone(m: &mut Milestone, o: MilestoneOptions) -> Result<()> {
+fn apply_milestone(m: &mut Milestone, o: MilestoneOptions, max_text: usize) -> Result<()> {
     if let Some(t) = o.title {
         m.name = t.trim().to_string();
     }
@@ -242,7 +242,7 @@ fn apply_milestone(m: &mut Milestone, o: MilestoneOptions) -> Result<()> {
         return Err(Error::validation("Title cannot be empty"));
     }
     if let Some(d) = o.description {
-        check_body(&d)?;
+        check_body(&d, max_text)?;
         m.description = d;
     }
     if let Some(s) = o.state.as_deref() {

@@ -178,6 +178,12 @@ impl Services {
         Ok(Tracker { ctx })
     }
 
+    /// Issue, comment, label and milestone texts: at most `[repository.issue]
+    /// MAX_BODY_BYTES`.
+    pub(crate) fn check_text(&self, text: &str) -> Result<()> {
+        check_body(text, self.settings.repository_issue.max_body_bytes)
+    }
+
     /// An issue by number, 404 when absent.
     pub async fn issue(&self, t: &Tracker, number: i64) -> Result<Issue> {
         self.store
@@ -255,7 +261,7 @@ impl Services {
         let doer = t.writer(actor)?;
         let r = t.repo();
         let title = clean_title(&c.title)?;
-        check_body(&c.body)?;
+        self.check_text(&c.body)?;
         let mut n = NewIssue {
             repo_id: r.repo.id,
             poster_id: doer.id,
@@ -301,7 +307,7 @@ impl Services {
             up.title = Some(clean_title(t)?);
         }
         if let Some(b) = &e.body {
-            check_body(b)?;
+            self.check_text(b)?;
             up.body = Some(b.clone());
         }
         up.r#ref = e.r#ref;

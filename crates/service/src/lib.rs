@@ -29,7 +29,8 @@ pub mod users;
 pub use actor::{AccountBlock, Actor, AuthMethod};
 use oxforge_core::secret::Secret;
 use oxforge_core::settings::{
-    Admin, CronUpdateMirrors, Git, GitTimeout, Migrations, Mirror, Picture, Repository, Security,
+    Admin, CronUpdateMirrors, Git, GitTimeout, Migrations, Mirror, Picture, Repository,
+    RepositoryIssue, Security,
 };
 use oxforge_git::RepoRoot;
 use oxforge_store::Store;
@@ -54,6 +55,8 @@ pub struct Settings {
     pub secret_key: Secret<[u8; 32]>,
     /// `[picture]`: where account pictures come from.
     pub picture: Picture,
+    /// `[repository.issue]`: limits of tracker texts.
+    pub repository_issue: RepositoryIssue,
 }
 
 #[derive(Clone)]

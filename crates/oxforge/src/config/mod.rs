@@ -11,7 +11,7 @@ use ini::Ini;
 pub use oxforge_core::settings::DbType;
 use oxforge_core::settings::{
     Admin, Api, CronUpdateMirrors, Database, Git, GitTimeout, Migrations, Mirror, Picture,
-    Repository, Security, Server,
+    Repository, RepositoryIssue, Security, Server,
 };
 pub use reader::KeyDoc;
 use reader::Reader;
@@ -45,6 +45,7 @@ pub struct Config {
     pub mirror: Mirror,
     pub cron_update_mirrors: CronUpdateMirrors,
     pub picture: Picture,
+    pub repository_issue: RepositoryIssue,
 }
 
 /// Where the configuration comes from.
@@ -128,6 +129,7 @@ impl Config {
             mirror: sections::mirror(r)?,
             cron_update_mirrors: sections::cron_update_mirrors(r)?,
             picture: sections::picture(r)?,
+            repository_issue: sections::repository_issue(r)?,
             work_path,
         })
     }

@@ -83,6 +83,14 @@ pub(crate) fn admin(r: &mut Reader) -> Result<Admin> {
     })
 }
 
+pub(crate) fn repository_issue(r: &mut Reader) -> Result<RepositoryIssue> {
+    let d = RepositoryIssue::default();
+    let mut s = r.section("repository.issue");
+    Ok(RepositoryIssue {
+        max_body_bytes: s.get("MAX_BODY_BYTES", d.max_body_bytes)?,
+    })
+}
+
 pub(crate) fn picture(r: &mut Reader) -> Result<Picture> {
     let d = Picture::default();
     let mut s = r.section("picture");
