@@ -85,17 +85,19 @@ impl Services {
             let level = if push { Level::Write } else { Level::Read };
             s.require(&[Category::Repository], level)?;
         }
+        // Access is decided: the same context as the API's, so pushes meet the same rules.
+        let ctx = RepoCtx::trusted(r, mode);
         if push {
-            if r.repo.is_mirror {
+            if ctx.repo().repo.is_mirror {
                 return Err(Error::forbidden("mirror repository is read-only"));
             }
-            RepoCtx::trusted(r.clone(), mode).require_writable()?;
-            if mode < AccessMode::Write {
-                return Err(Error::forbidden(
-                    "You do not have permission to push to this repository.",
-                ));
-            }
+            ctx.require_writable()?;
+            ctx.require_mode(
+                AccessMode::Write,
+                "You do not have permission to push to this repository.",
+            )?;
         }
+        let r = ctx.into_repo();
         let path = self.repos.path(&r.owner.name, &r.repo.name);
         Ok(GitTarget {
             repo: r,
