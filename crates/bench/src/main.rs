@@ -155,6 +155,8 @@ async fn seed(o: &Opts, svc: &oxforge_service::Services) {
                     original_url: String::new(),
                     object_format_name: "sha1".into(),
                     num_watches: 1,
+                    is_empty: true,
+                    size: 0,
                 })
                 .await
                 .expect("repo");
@@ -249,6 +251,8 @@ async fn seed_orgs(svc: &oxforge_service::Services) {
                     original_url: String::new(),
                     object_format_name: "sha1".into(),
                     num_watches: 1,
+                    is_empty: true,
+                    size: 0,
                 })
                 .await
                 .expect("repo");
@@ -302,6 +306,8 @@ async fn seed_issues(svc: &oxforge_service::Services) {
             original_url: String::new(),
             object_format_name: "sha1".into(),
             num_watches: 1,
+            is_empty: true,
+            size: 0,
         })
         .await
         .expect("repo");

@@ -30,7 +30,9 @@ fn git_error(what: &str, detail: impl std::fmt::Display) -> Error {
 
 /// Every `git` oxforge runs starts here: an environment of our own (nothing inherited
 /// from the server's, so no `GIT_DIR`, proxy or credential variables leak in), no user or
-/// system configuration, no prompts, and the process dies with its handle.
+/// system configuration, no prompts, and the process dies with its handle — and with the
+/// server: a git that outlived a killed server could finish a push the client was told
+/// failed, or leave its quarantine behind.
 pub(crate) fn git() -> Command {
     let mut c = Command::new("git");
     c.env_clear()
@@ -44,8 +46,32 @@ pub(crate) fn git() -> Command {
         .env("LC_ALL", "C")
         .stdin(Stdio::null())
         .kill_on_drop(true);
+    die_with_parent(&mut c);
     c
 }
+
+/// Asks the kernel to SIGKILL the child when the thread that spawned it exits. Children
+/// are spawned from the runtime's worker threads, which live as long as the process.
+#[cfg(target_os = "linux")]
+fn die_with_parent(c: &mut Command) {
+    let parent = std::process::id() as libc::pid_t;
+    // SAFETY: between fork and exec only async-signal-safe calls are made (prctl, getppid).
+    unsafe {
+        c.pre_exec(move || {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // The parent may have died before the request took effect.
+            if libc::getppid() != parent {
+                return Err(std::io::Error::other("the server is gone"));
+            }
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn die_with_parent(_c: &mut Command) {}
 
 pub(crate) async fn run(cmd: &mut Command, what: &str, input: Option<&[u8]>) -> Result<String> {
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
@@ -208,6 +234,21 @@ impl RepoRoot {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(git_error("remove scratch", e)),
         }
+    }
+
+    /// Removes every scratch directory of the work `prefix` names (`<prefix>-*`).
+    pub async fn remove_scratch_of(&self, prefix: &str) -> Result<()> {
+        let Ok(mut rd) = tokio::fs::read_dir(self.scratch_path("")).await else {
+            return Ok(());
+        };
+        let start = format!("{prefix}-");
+        while let Ok(Some(e)) = rd.next_entry().await {
+            let name = e.file_name().to_string_lossy().to_string();
+            if name.starts_with(&start) {
+                self.remove_scratch(&name).await?;
+            }
+        }
+        Ok(())
     }
 
     pub async fn rename(&self, owner: &str, from: &str, to: &str) -> Result<()> {

@@ -115,6 +115,10 @@ pub async fn serve_with(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let port = listener.local_addr()?.port();
+    // What a crash left half-done is settled before the first request is served.
+    svc.reconcile_at_start()
+        .await
+        .map_err(|e| std::io::Error::other(e.message))?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let background = svc.start_background(stop_rx);
     let state = AppState::new(svc.clone(), http_config(cfg, port, svc.avatars.clone()));

@@ -1,12 +1,13 @@
 //! Compensating work that fails is logged and retried by a job, not lost: a half-made
-//! repository whose directory cannot be removed at once is removed later, and a
-//! directory left at a new name is moved back.
+//! repository whose directory cannot be removed at once is removed later (its name held
+//! until then), and a rename a dead process left half-done is undone by reconciliation.
 
 mod common;
 
 use common::{Auth, TestServer};
 use oxforge_service::cleanup::Cleanup;
 use oxforge_store::jobs::{DONE, QUEUED};
+use oxforge_store::ReservationKind;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -92,33 +93,8 @@ async fn a_half_made_repository_is_removed_later_when_its_directory_resists() {
         .await
         .expect(500);
 
-    // The row keeps the name until the directory is gone, so nothing new lands there.
-    let id = s
-        .svc
-        .store
-        .repo_by_name("foo", "stuck")
-        .await
-        .unwrap()
-        .expect("the row waits for its clean-up")
-        .repo
-        .id;
-    s.post("/api/v1/user/repos", &foo, json!({"name": "stuck"}))
-        .await
-        .expect(409);
-    let key = Cleanup::DiscardRepo { repo_id: id }.dedup_key();
-    // The job tries, fails, and is queued again with its error.
-    let failed = wait_for_job(&s, &key, "a failed attempt", |j| {
-        j.state == QUEUED && j.attempts >= 1 && !j.last_error.is_empty()
-    })
-    .await;
-    assert!(dir.exists());
-
-    // Once the file may go, the next attempt removes directory and row.
-    drop(guard);
-    let done = wait_for_job(&s, &key, "the clean-up", |j| j.state == DONE).await;
-    assert_eq!(done.id, failed.id);
-    assert!(done.attempts >= 2);
-    assert!(!dir.exists());
+    // No row was written; the reservation keeps the name until the directory is gone,
+    // so nothing new lands there.
     assert!(s
         .svc
         .store
@@ -129,12 +105,46 @@ async fn a_half_made_repository_is_removed_later_when_its_directory_resists() {
     s.get("/api/v1/repos/foo/stuck", &foo).await.expect(404);
     s.post("/api/v1/user/repos", &foo, json!({"name": "stuck"}))
         .await
+        .expect(409);
+    let reservation = s
+        .svc
+        .store
+        .reservations()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.lower_name == "stuck")
+        .expect("the name stays reserved")
+        .id;
+    let key = Cleanup::Release { reservation }.dedup_key();
+    // The job tries, fails, and is queued again with its error.
+    let failed = wait_for_job(&s, &key, "a failed attempt", |j| {
+        j.state == QUEUED && j.attempts >= 1 && !j.last_error.is_empty()
+    })
+    .await;
+    assert!(dir.exists());
+
+    // Once the file may go, the next attempt removes the directory and frees the name.
+    drop(guard);
+    let done = wait_for_job(&s, &key, "the clean-up", |j| j.state == DONE).await;
+    assert_eq!(done.id, failed.id);
+    assert!(done.attempts >= 2);
+    assert!(!dir.exists());
+    assert!(s
+        .svc
+        .store
+        .reservation(reservation)
+        .await
+        .unwrap()
+        .is_none());
+    s.post("/api/v1/user/repos", &foo, json!({"name": "stuck"}))
+        .await
         .expect(201);
     s.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_directory_left_at_a_new_name_is_moved_back() {
+async fn a_rename_a_dead_process_left_half_done_is_undone() {
     let s = TestServer::start().await;
     let (foo, _) = s.user("foo").await;
     let r = s
@@ -149,19 +159,28 @@ async fn a_directory_left_at_a_new_name_is_moved_back() {
         r.body["id"].as_i64().unwrap(),
         r.body["owner"]["id"].as_i64().unwrap(),
     );
-    // What a rename whose row update and undo both failed leaves behind.
+    // What a process killed between moving the directory and renaming the row leaves:
+    // its reservation of the new name, and the directory there.
+    s.svc
+        .store
+        .reserve_repo_name(
+            owner_id,
+            "moved",
+            ReservationKind::Rename,
+            Some((repo_id, "orig")),
+            "00000000dead0000:1",
+        )
+        .await
+        .unwrap();
     std::fs::rename(s.repo_dir("foo", "orig"), s.repo_dir("foo", "moved")).unwrap();
-    let c = Cleanup::RenameBack {
-        repo_id,
-        owner_id,
-        from: "moved".into(),
-    };
-    s.svc.queue_cleanup(&c, 1).await;
-    // Until it is back, its data must not be taken for debris of a new repository.
+    // Until it is back, its data must not be taken for debris of a new repository, and
+    // the repository cannot be renamed or deleted meanwhile.
     s.post("/api/v1/user/repos", &foo, json!({"name": "Moved"}))
         .await
         .expect(409);
-    wait_for_job(&s, &c.dedup_key(), "the move back", |j| j.state == DONE).await;
+    s.delete("/api/v1/repos/foo/orig", &foo).await.expect(409);
+
+    assert_eq!(s.svc.reconcile_operations().await.unwrap(), 1);
     assert!(!s.repo_dir("foo", "moved").exists());
     let r = s
         .get("/api/v1/repos/foo/orig/branches", &Auth::None)

@@ -1,6 +1,6 @@
 //! Compensating work that could not be done at once. When a step undoing a half-made
-//! change fails (a directory that will not go, a row that will not delete, a rename that
-//! will not reverse), the failure is logged with the repository and the work is queued in
+//! change fails (a directory that will not go, a rename that will not reverse), the
+//! failure is logged with the repository and the work is queued in
 //! the job table, where the workers retry it with growing back-off until it succeeds, or
 //! give up loudly after `MAX_ATTEMPTS`. Nothing is left behind silently.
 
@@ -21,17 +21,10 @@ pub const MAX_ATTEMPTS: i64 = 30;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "do", rename_all = "snake_case")]
 pub enum Cleanup {
-    /// A repository whose creation or migration failed: its directory, then its row. The
-    /// row keeps the name taken until the directory is gone, so no new repository can be
-    /// made at the path this removes.
-    DiscardRepo { repo_id: i64 },
-    /// A rename whose row update failed left the directory at `from` (same owner): move
-    /// it back to the row's name. Until then no repository may be created as `from`.
-    RenameBack {
-        repo_id: i64,
-        owner_id: i64,
-        from: String,
-    },
+    /// A repository name reservation whose release failed (a directory that would not
+    /// go, or move back): released again until it succeeds. The name stays taken until
+    /// then, so nothing new is made at the path.
+    Release { reservation: i64 },
     /// A migration's scratch directory (`RepoRoot::scratch_path`).
     RemoveScratch { name: String },
 }
@@ -40,18 +33,10 @@ impl Cleanup {
     /// One queued job per piece of work.
     pub fn dedup_key(&self) -> String {
         match self {
-            Cleanup::DiscardRepo { repo_id } => format!("{CLEANUP_JOB}:discard:{repo_id}"),
-            Cleanup::RenameBack { owner_id, from, .. } => restore_key(*owner_id, from),
+            Cleanup::Release { reservation } => format!("{CLEANUP_JOB}:release:{reservation}"),
             Cleanup::RemoveScratch { name } => format!("{CLEANUP_JOB}:scratch:{name}"),
         }
     }
-}
-
-fn restore_key(owner_id: i64, name: &str) -> String {
-    format!(
-        "{CLEANUP_JOB}:restore:{owner_id}:{}",
-        name.to_ascii_lowercase()
-    )
 }
 
 /// Seconds to wait after `failures` failed attempts (the first counts as 1).
@@ -89,37 +74,7 @@ impl Services {
 
     async fn run_cleanup(&self, c: &Cleanup) -> Result<()> {
         match c {
-            Cleanup::DiscardRepo { repo_id } => {
-                let Some(r) = self.store.repo_by_id(*repo_id).await? else {
-                    return Ok(());
-                };
-                self.repos.remove(&r.owner.name, &r.repo.name).await?;
-                self.store.delete_repo(*repo_id).await?;
-                tracing::info!(repo = repo_id, owner = %r.owner.name, name = %r.repo.name,
-                    "half-made repository discarded");
-                Ok(())
-            }
-            Cleanup::RenameBack { repo_id, from, .. } => {
-                let Some(r) = self.store.repo_by_id(*repo_id).await? else {
-                    tracing::warn!(repo = repo_id, from = %from,
-                        "repository deleted before its directory was moved back; the directory stays");
-                    return Ok(());
-                };
-                let owner = &r.owner.name;
-                if self.repos.exists(owner, &r.repo.name).await {
-                    return Ok(());
-                }
-                if !self.repos.exists(owner, from).await {
-                    return Err(Error::internal(format!(
-                        "the directory of {owner}/{} is neither at its name nor at {from}",
-                        r.repo.name
-                    )));
-                }
-                self.repos.rename(owner, from, &r.repo.name).await?;
-                tracing::info!(repo = repo_id, owner = %owner, name = %r.repo.name,
-                    "repository directory moved back");
-                Ok(())
-            }
+            Cleanup::Release { reservation } => self.try_release(*reservation).await,
             Cleanup::RemoveScratch { name } => self.repos.remove_scratch(name).await,
         }
     }
@@ -159,17 +114,6 @@ impl Services {
             tracing::warn!(job = job.id, error = %e.message, "cannot record a finished job");
         }
     }
-
-    /// Refuses a new repository named `name` under `owner_id` while a directory waits to
-    /// be moved away from that path (its data would be taken for debris and removed).
-    pub(crate) async fn check_no_restore_pending(&self, owner_id: i64, name: &str) -> Result<()> {
-        if self.store.job_pending(&restore_key(owner_id, name)).await? {
-            return Err(Error::conflict(
-                "a repository directory is being restored from this name; try again later",
-            ));
-        }
-        Ok(())
-    }
 }
 
 #[cfg(test)]
@@ -189,12 +133,7 @@ mod tests {
     #[test]
     fn payloads_round_trip() {
         for c in [
-            Cleanup::DiscardRepo { repo_id: 3 },
-            Cleanup::RenameBack {
-                repo_id: 3,
-                owner_id: 1,
-                from: "New".into(),
-            },
+            Cleanup::Release { reservation: 3 },
             Cleanup::RemoveScratch {
                 name: "3-77".into(),
             },
@@ -203,13 +142,8 @@ mod tests {
             assert_eq!(serde_json::from_str::<Cleanup>(&text).unwrap(), c);
         }
         assert_eq!(
-            Cleanup::RenameBack {
-                repo_id: 3,
-                owner_id: 1,
-                from: "New".into()
-            }
-            .dedup_key(),
-            "cleanup:restore:1:new"
+            Cleanup::Release { reservation: 3 }.dedup_key(),
+            "cleanup:release:3"
         );
     }
 }

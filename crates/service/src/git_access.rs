@@ -6,7 +6,6 @@ use crate::repo_ctx::RepoCtx;
 use crate::repos::CreateRepo;
 use crate::Services;
 use oxforge_core::access::{AccessMode, Viewer};
-use oxforge_core::events::{Event, RefUpdate};
 use oxforge_core::model::RepoWithOwner;
 use oxforge_core::names::validate_repo_name;
 use oxforge_core::scope::{Category, Level};
@@ -139,12 +138,8 @@ impl Services {
             .await;
         let repo = match created {
             Ok(ctx) => ctx.into_repo(),
-            // Another push created it a moment ago.
-            Err(e) if e.is(ErrorKind::Conflict) => self
-                .store
-                .repo_by_name(owner, name)
-                .await?
-                .ok_or_else(Error::not_found)?,
+            // Another push is creating it: its row appears once its directory is made.
+            Err(e) if e.is(ErrorKind::Conflict) => self.wait_for_row(owner, name).await?,
             Err(e) => return Err(e),
         };
         let path = self.repos.path(&repo.owner.name, &repo.repo.name);
@@ -156,35 +151,14 @@ impl Services {
         })
     }
 
-    /// Brings the row up to date after a push: emptiness, size, update time, and the
-    /// default branch of a repository that was empty before (the first branch the push
-    /// named, as `pushed` lists the refs in the client's order); then emits the push and
-    /// the branches and tags it created or deleted.
-    pub(crate) async fn after_push(&self, target: &GitTarget, pushed: &[RefUpdate]) -> Result<()> {
-        // Re-read: a concurrent push may have changed the row since the target was taken.
-        let Some(current) = self.store.repo_by_id(target.repo.repo.id).await? else {
-            return Ok(());
-        };
-        let heads: Vec<&str> = pushed
-            .iter()
-            .filter_map(|r| r.name.strip_prefix("refs/heads/"))
-            .collect();
-        // Only a repository that was empty takes its default from the push.
-        let pick = current.repo.is_empty.then_some(heads.as_slice());
-        self.refresh_after_refs(
-            current.repo.id,
-            &target.path,
-            &current.repo.default_branch,
-            pick,
-        )
-        .await?;
-        let repo = Some(current.repo.id);
-        let refs = pushed.to_vec();
-        self.emit_as(target.actor_id, repo, Event::Pushed { refs })
-            .await;
-        for event in Event::ref_changes(pushed) {
-            self.emit_as(target.actor_id, repo, event).await;
+    /// The row of `owner/name`, which a concurrent create is about to write.
+    async fn wait_for_row(&self, owner: &str, name: &str) -> Result<RepoWithOwner> {
+        for _ in 0..100 {
+            if let Some(r) = self.store.repo_by_name(owner, name).await? {
+                return Ok(r);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
-        Ok(())
+        Err(Error::not_found())
     }
 }

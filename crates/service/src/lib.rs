@@ -12,6 +12,7 @@ pub mod hosts;
 pub mod issue_comments;
 pub mod issue_labels;
 pub mod issues;
+pub mod lifecycle;
 pub mod migrations;
 pub mod mirrors;
 pub mod org_members;
@@ -75,10 +76,13 @@ pub struct Services {
     job_signal: Arc<tokio::sync::Notify>,
     /// Domain events: in-process subscribers and durable consumers.
     events: Arc<events::EventBus>,
+    /// This process in the repository root, and its operations in progress.
+    lifecycle: Arc<lifecycle::Lifecycle>,
 }
 
 impl Services {
     pub fn new(store: Store, repos: RepoRoot, settings: Settings) -> Self {
+        let instance_id = format!("{:016x}", rand::random::<u64>());
         Services {
             store,
             repos,
@@ -86,9 +90,10 @@ impl Services {
             git_slots: Arc::new(Semaphore::new(settings.git.max_processes.max(1))),
             settings,
             login_throttle: Arc::new(LoginThrottle::default()),
-            instance_id: format!("{:08x}", rand::random::<u32>()),
+            instance_id: instance_id.clone(),
             job_signal: Arc::new(tokio::sync::Notify::new()),
             events: Arc::new(events::EventBus::default()),
+            lifecycle: Arc::new(lifecycle::Lifecycle::new(instance_id)),
         }
     }
 }

@@ -5,6 +5,7 @@
 use crate::actor::Actor;
 use crate::cleanup::Cleanup;
 use crate::hosts::HostPolicy;
+use crate::lifecycle::{pause_point, Held};
 use crate::repo_ctx::RepoCtx;
 use crate::Services;
 use base64::Engine;
@@ -14,7 +15,7 @@ use oxforge_core::model::User;
 use oxforge_core::names::validate_repo_name;
 use oxforge_core::{Error, Result};
 use oxforge_git::remote::{self, Remote, RemoteError};
-use oxforge_store::{Mirror, NewRepo};
+use oxforge_store::{Mirror, NewRepo, ReservationKind};
 use std::net::IpAddr;
 use std::path::PathBuf;
 
@@ -245,52 +246,53 @@ impl Services {
             )
             .await?;
 
-        self.check_no_restore_pending(owner.id, &req.repo_name)
+        let held = self
+            .reserve(owner.id, &req.repo_name, ReservationKind::Migrate, None)
             .await?;
-        let id = self
-            .store
-            .insert_repo(&NewRepo {
-                owner_id: owner.id,
-                name: req.repo_name.clone(),
-                description: req.description.clone(),
-                website: String::new(),
-                default_branch: self.settings.repository.default_branch.clone(),
-                is_private: req.private || self.settings.repository.force_private,
-                is_template: false,
-                is_mirror: req.mirror,
-                original_url: source.display_url.clone(),
-                object_format_name: "sha1".into(),
-                num_watches: 1,
-            })
-            .await?;
+        let res_id = held.id;
         let lease =
             oxforge_core::time::now() + self.settings.git_timeout.migrate.as_secs() as i64 + 60;
         let job = self
             .store
             .start_job(
                 "migrate",
-                &format!("migrate:{id}"),
+                &format!("migrate:{res_id}"),
                 &source.display_url,
                 &self.worker_name("migrate"),
                 lease,
             )
             .await?;
-        tracing::info!(repo = id, source = %source.display_url, mirror = req.mirror, "migration started");
+        tracing::info!(reservation = res_id, source = %source.display_url, mirror = req.mirror, "migration started");
+        let row = NewRepo {
+            owner_id: owner.id,
+            name: req.repo_name.clone(),
+            description: req.description.clone(),
+            website: String::new(),
+            default_branch: self.settings.repository.default_branch.clone(),
+            is_private: req.private || self.settings.repository.force_private,
+            is_template: false,
+            is_mirror: req.mirror,
+            original_url: source.display_url.clone(),
+            object_format_name: "sha1".into(),
+            num_watches: 1,
+            is_empty: true,
+            size: 0,
+        };
 
         // The transfer runs on its own task: a client that gives up does not cut it short,
-        // and the task records the outcome and discards the repository on failure itself.
+        // and the task records the outcome; on failure the reservation (dropped there)
+        // takes the directory with it.
         let svc = self.clone();
-        let (owner2, name2, source2) = (owner.clone(), req.repo_name.clone(), source.clone());
+        let (owner2, source2) = (owner.clone(), source.clone());
         let work = tokio::spawn(async move {
             let outcome = svc
-                .transfer(id, &owner2, &name2, &source2, interval, req.mirror)
+                .transfer(held, row, &owner2, &source2, interval, req.mirror)
                 .await;
-            svc.migration_ended(id, job, &owner2.name, &name2, &outcome)
-                .await;
+            svc.migration_ended(job, &outcome).await;
             outcome
         });
         match work.await {
-            Ok(Ok(())) => {
+            Ok(Ok(id)) => {
                 tracing::info!(repo = id, "migration finished");
                 let r = self
                     .store
@@ -311,11 +313,9 @@ impl Services {
                 Err(e)
             }
             Err(e) => {
-                // The task panicked: what it would have done on failure is done here.
+                // The task panicked: its reservation was released as it unwound.
                 let e = Error::internal(format!("migration task failed: {e}"));
-                let outcome = Err(e.clone());
-                self.migration_ended(id, job, &owner.name, &req.repo_name, &outcome)
-                    .await;
+                self.migration_ended::<i64>(job, &Err(e.clone())).await;
                 self.migration_failed(actor, &owner.name, &req.repo_name, &e)
                     .await;
                 Err(e)
@@ -323,29 +323,19 @@ impl Services {
         }
     }
 
-    /// Records a migration's end in its job row and, when it failed, discards the
-    /// repository (directory and row; retried later if that fails now).
-    async fn migration_ended(
-        &self,
-        id: i64,
-        job: i64,
-        owner: &str,
-        name: &str,
-        outcome: &Result<()>,
-    ) {
+    /// Records a migration's end in its job row.
+    async fn migration_ended<T>(&self, job: i64, outcome: &Result<T>) {
         let msg = outcome
             .as_ref()
             .err()
             .map(|e| e.message.clone())
             .unwrap_or_default();
         if let Err(e) = self.store.finish_job(job, &msg).await {
-            // Its lease runs out and it is marked failed then; the outcome stands.
-            tracing::warn!(repo = id, job, error = %e.message, "cannot record the migration job's end");
+            // Reconciliation marks it failed if the outcome was a failure; a success stands.
+            tracing::warn!(job, error = %e.message, "cannot record the migration job's end");
         }
         if let Err(e) = outcome {
-            tracing::warn!(repo = id, owner = %owner, name = %name, error = %e.message,
-                "migration failed; discarding the repository");
-            self.clean_up(Cleanup::DiscardRepo { repo_id: id }).await;
+            tracing::warn!(job, error = %e.message, "migration failed; nothing was kept");
         }
     }
 
@@ -362,93 +352,119 @@ impl Services {
         format!("{}-{}-{what}", self.instance_id, std::process::id())
     }
 
-    /// Clones into a scratch directory, moves it into place, and fills in the row.
+    /// Clones into a scratch directory, moves it into place under the reservation `held`,
+    /// and writes the finished row (with its mirror settings); returns its id. On failure
+    /// the reservation is released, taking the directory with it.
     async fn transfer(
         &self,
-        id: i64,
+        held: Held,
+        row: NewRepo,
         owner: &User,
-        name: &str,
         source: &CheckedSource,
         interval: i64,
         mirror: bool,
-    ) -> Result<()> {
-        let scratch_name = format!("{id}-{}", rand::random::<u32>());
+    ) -> Result<i64> {
+        let scratch_name = format!("{}-{}", held.id, rand::random::<u32>());
         let scratch = self.repos.scratch_path(&scratch_name);
         let result = self
-            .transfer_into(id, owner, name, source, interval, mirror, &scratch)
+            .transfer_into(&held, row, owner, source, interval, mirror, &scratch)
             .await;
-        // Gone already when the clone was moved into place; the repository's own
-        // directory, after a failure, goes with its row (`migrate`).
+        // Gone already when the clone was moved into place.
         self.clean_up(Cleanup::RemoveScratch { name: scratch_name })
             .await;
-        result
+        match result {
+            Ok(id) => {
+                held.done();
+                Ok(id)
+            }
+            Err(e) => {
+                self.release_reservation(held.id).await;
+                held.done();
+                Err(e)
+            }
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
     async fn transfer_into(
         &self,
-        id: i64,
+        held: &Held,
+        mut row: NewRepo,
         owner: &User,
-        name: &str,
         source: &CheckedSource,
         interval: i64,
         mirror: bool,
         scratch: &PathBuf,
-    ) -> Result<()> {
+    ) -> Result<i64> {
         if let Some(parent) = scratch.parent() {
             tokio::fs::create_dir_all(parent)
                 .await
                 .map_err(|e| Error::internal(format!("cannot create scratch space: {e}")))?;
         }
-        let _slot = self
-            .git_slots
-            .acquire()
+        let name = row.name.clone();
+        {
+            let _slot = self
+                .git_slots
+                .acquire()
+                .await
+                .map_err(|_| Error::internal("git slots closed"))?;
+            pause_point("migrate:cloning").await;
+            remote::clone_mirror(
+                &source.remote,
+                scratch,
+                self.settings.git_timeout.migrate,
+                &held.id.to_string(),
+            )
             .await
-            .map_err(|_| Error::internal("git slots closed"))?;
-        remote::clone_mirror(
-            &source.remote,
-            scratch,
-            self.settings.git_timeout.migrate,
-            &id.to_string(),
-        )
-        .await
-        .map_err(|e| remote_failure(source, e))?;
+            .map_err(|e| remote_failure(source, e))?;
+        }
         remote::set_origin(scratch, &source.display_url).await?;
-        let path = self.repos.path(&owner.name, name);
+        let path = self.repos.path(&owner.name, &name);
         if let Some(parent) = path.parent() {
             tokio::fs::create_dir_all(parent)
                 .await
                 .map_err(|e| Error::internal(format!("cannot create {}: {e}", parent.display())))?;
         }
-        // The row is ours: whatever sits at the path is debris of an earlier crash.
-        self.repos.remove(&owner.name, name).await?;
+        // The name is reserved for us: whatever sits at the path is debris.
+        self.repos.remove(&owner.name, &name).await?;
         tokio::fs::rename(scratch, &path)
             .await
             .map_err(|e| Error::internal(format!("cannot move the clone into place: {e}")))?;
-        // The source's HEAD, else the first branch, whatever the row said.
+        pause_point("migrate:in-place").await;
+        // The source's HEAD, else the first branch.
+        let branches = oxforge_git::refs::branches(&path).await?;
         let head = remote::head_branch(&path).await;
-        let pick: Vec<&str> = head.as_deref().into_iter().collect();
-        self.refresh_after_refs(id, &path, "", Some(&pick)).await?;
-        if mirror {
+        let chosen = head
+            .filter(|h| branches.iter().any(|b| b.name == *h))
+            .or_else(|| branches.first().map(|b| b.name.clone()));
+        if let Some(b) = chosen {
+            self.repos.set_head(&path, &b).await?;
+            row.default_branch = b;
+        }
+        row.is_empty = branches.is_empty();
+        row.size = self.repos.disk_size(&path).await as i64;
+        let mirror_row = if mirror {
             let now = oxforge_core::time::now();
             let credentials = match &source.remote.authorization {
                 Some(a) => crate::secret::seal(self.settings.secret_key.expose(), a)?,
                 None => String::new(),
             };
-            self.store
-                .insert_mirror(&Mirror {
-                    repo_id: id,
-                    remote_url: source.display_url.clone(),
-                    interval_secs: interval,
-                    enable_prune: true,
-                    next_update_unix: if interval > 0 { now + interval } else { 0 },
-                    updated_unix: now,
-                    last_error: String::new(),
-                    credentials,
-                })
-                .await?;
-        }
-        Ok(())
+            Some(Mirror {
+                repo_id: 0,
+                remote_url: source.display_url.clone(),
+                interval_secs: interval,
+                enable_prune: true,
+                next_update_unix: if interval > 0 { now + interval } else { 0 },
+                updated_unix: now,
+                last_error: String::new(),
+                credentials,
+            })
+        } else {
+            None
+        };
+        self.store
+            .commit_new_repo(held.id, &row, mirror_row, &[])
+            .await
     }
 }
 

@@ -155,6 +155,10 @@ impl Services {
                 self.sync_mirror(id).await
             }
             crate::cleanup::CLEANUP_JOB => self.run_cleanup_job(job).await,
+            // Its process died mid-transfer; reconciliation discards what it left.
+            "migrate" => Err(Error::internal(
+                "the migration was interrupted; nothing was kept",
+            )),
             other => Err(Error::internal(format!(
                 "job kind {other} cannot be resumed"
             ))),
@@ -164,6 +168,7 @@ impl Services {
     /// Starts the mirror scheduler and the job workers; they stop when `stop` turns true.
     pub fn start_background(&self, stop: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
         let mut handles = self.start_event_consumers(&stop);
+        handles.push(self.start_reconciler(stop.clone()));
         if self.settings.mirror.enabled {
             let svc = self.clone();
             let mut stop_rx = stop.clone();

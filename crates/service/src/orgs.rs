@@ -395,18 +395,21 @@ impl Services {
 
     /// A repository created in an organisation by a member who is not an owner goes to the
     /// teams that let them create it, so that they can reach it.
-    pub(crate) async fn grant_new_org_repo(
+    /// The teams of `org` through which `doer`, a member who is not an owner, reaches a
+    /// repository they create there (those that let members create repositories).
+    pub(crate) async fn teams_granting_new_repos(
         &self,
         org: &User,
         doer: &User,
-        r: &RepoWithOwner,
-    ) -> Result<()> {
-        for t in self.store.teams_of_member(org.id, doer.id).await? {
-            if t.can_create_org_repo && !t.includes_all_repos {
-                self.store.set_team_repo(t.id, r.repo.id, true).await?;
-            }
-        }
-        Ok(())
+    ) -> Result<Vec<i64>> {
+        Ok(self
+            .store
+            .teams_of_member(org.id, doer.id)
+            .await?
+            .into_iter()
+            .filter(|t| t.can_create_org_repo && !t.includes_all_repos)
+            .map(|t| t.id)
+            .collect())
     }
 }
 

@@ -1,7 +1,7 @@
 //! Repositories: a row and a bare git directory, created and removed together.
 
 use crate::actor::Actor;
-use crate::cleanup::Cleanup;
+use crate::lifecycle::pause_point;
 use crate::repo_ctx::RepoCtx;
 use crate::Services;
 use oxforge_core::access::{repo_access, AccessMode};
@@ -11,7 +11,7 @@ use oxforge_core::names::{is_valid_branch_name, validate_repo_name};
 use oxforge_core::paging::Paging;
 use oxforge_core::{Error, Result};
 use oxforge_git::Signature;
-use oxforge_store::{NewRepo, RepoFilter, RepoOrder, RepoUpdate};
+use oxforge_store::{NewRepo, RepoFilter, RepoOrder, RepoUpdate, ReservationKind, REPO_EXISTS};
 
 #[derive(Debug, Clone, Default)]
 pub struct CreateRepo {
@@ -65,11 +65,14 @@ impl Services {
             return Err(Error::forbidden("user should be the owner or a site admin"));
         }
         // Refused input is reported after the permission check, as Gitea binds after it.
-        let r = self.create_repo_as(me, owner, c?).await?;
-        if grant_to_teams {
-            // A member who is not an owner reaches it through the teams that let them.
-            self.grant_new_org_repo(owner, me, &r).await?;
-        }
+        let c = c?;
+        // A member who is not an owner reaches it through the teams that let them.
+        let teams = if grant_to_teams {
+            self.teams_granting_new_repos(owner, me).await?
+        } else {
+            Vec::new()
+        };
+        let r = self.create_repo_as(me, owner, c, &teams).await?;
         let event = Event::RepoCreated {
             owner: r.owner.name.clone(),
             name: r.repo.name.clone(),
@@ -79,14 +82,17 @@ impl Services {
         Ok(RepoCtx::trusted(r, AccessMode::Owner))
     }
 
-    /// Creates `owner/name` with `doer` as the author of its first commit; the caller has
-    /// decided that they may. Exactly one of several concurrent creates of one name wins
-    /// (unique index); a failure after the row is written removes row and directory.
+    /// Creates `owner/name` with `doer` as the author of its first commit, reachable by
+    /// `teams`; the caller has decided that they may. The name is reserved first (exactly
+    /// one of several concurrent creates wins), the directory is made, and only then is
+    /// the row written, in the transaction that drops the reservation: a crash at any step
+    /// leaves no row, and reconciliation removes the directory and frees the name.
     pub(crate) async fn create_repo_as(
         &self,
         doer: &User,
         owner: &User,
         c: CreateRepo,
+        teams: &[i64],
     ) -> Result<RepoWithOwner> {
         validate_repo_name(&c.name)?;
         if c.description.chars().count() > 2048 {
@@ -122,52 +128,63 @@ impl Services {
             )));
         }
 
-        self.check_no_restore_pending(owner.id, &c.name).await?;
-        let id = self
-            .store
-            .insert_repo(&NewRepo {
-                owner_id: owner.id,
-                name: c.name.clone(),
-                description: c.description.clone(),
-                website: String::new(),
-                default_branch: branch.clone(),
-                is_private: c.private || self.settings.repository.force_private,
-                is_template: c.template,
-                is_mirror: false,
-                original_url: String::new(),
-                object_format_name: object_format.to_string(),
-                // The owner watches a new repository, as in Gitea and Gogs.
-                num_watches: 1,
-            })
+        let held = self
+            .reserve(owner.id, &c.name, ReservationKind::Create, None)
             .await?;
-        match self
-            .init_repo_dir(id, doer, owner, &c, &branch, object_format)
+        pause_point("create:reserved").await;
+        let size = match self
+            .init_repo_dir(doer, owner, &c, &branch, object_format)
             .await
         {
-            Ok(()) => {}
+            Ok(size) => size,
             Err(e) => {
-                tracing::warn!(owner = %owner.name, repo = %c.name, id, error = %e.message,
+                tracing::warn!(owner = %owner.name, repo = %c.name, error = %e.message,
                     "repository creation failed; discarding it");
-                self.clean_up(Cleanup::DiscardRepo { repo_id: id }).await;
                 return Err(e);
             }
-        }
+        };
+        pause_point("create:dir-made").await;
+        let id = self
+            .store
+            .commit_new_repo(
+                held.id,
+                &NewRepo {
+                    owner_id: owner.id,
+                    name: c.name.clone(),
+                    description: c.description.clone(),
+                    website: String::new(),
+                    default_branch: branch.clone(),
+                    is_private: c.private || self.settings.repository.force_private,
+                    is_template: c.template,
+                    is_mirror: false,
+                    original_url: String::new(),
+                    object_format_name: object_format.to_string(),
+                    // The owner watches a new repository, as in Gitea and Gogs.
+                    num_watches: 1,
+                    is_empty: !c.auto_init,
+                    size,
+                },
+                None,
+                teams,
+            )
+            .await?;
+        held.done();
         self.store
             .repo_by_id(id)
             .await?
             .ok_or_else(Error::not_found)
     }
 
+    /// Makes the repository's directory under a reservation of its name; returns its size.
     async fn init_repo_dir(
         &self,
-        id: i64,
         doer: &User,
         owner: &User,
         c: &CreateRepo,
         branch: &str,
         object_format: &str,
-    ) -> Result<()> {
-        // The row is ours, so anything already at the path is debris of an earlier crash.
+    ) -> Result<i64> {
+        // The name is reserved for us, so anything already at the path is debris.
         if self.repos.exists(&owner.name, &c.name).await {
             tracing::warn!(owner = %owner.name, repo = %c.name, "removing stale repository directory");
             self.repos.remove(&owner.name, &c.name).await?;
@@ -195,17 +212,7 @@ impl Services {
                 )
                 .await?;
         }
-        let size = self.repos.disk_size(&path).await as i64;
-        self.store
-            .update_repo(
-                id,
-                &RepoUpdate {
-                    is_empty: Some(!c.auto_init),
-                    size: Some(size),
-                    ..Default::default()
-                },
-            )
-            .await
+        Ok(self.repos.disk_size(&path).await as i64)
     }
 
     /// Repositories matching `filter` that the actor may see, each with their access.
@@ -346,33 +353,7 @@ impl Services {
             up.name = Some(new_name.clone());
         }
         if let Some(new_name) = &rename {
-            let case_only = new_name.eq_ignore_ascii_case(&repo.name);
-            if !case_only {
-                if self
-                    .store
-                    .repo_by_name(&r.owner.name, new_name)
-                    .await?
-                    .is_some()
-                {
-                    return Err(Error::validation(
-                        "The repository with the same name already exists.",
-                    ));
-                }
-                // Move the directory first; undo it if the row cannot follow.
-                self.repos
-                    .rename(&r.owner.name, &repo.name, new_name)
-                    .await?;
-            }
-            if let Err(e) = self.store.update_repo(repo.id, &up).await {
-                if !case_only {
-                    self.undo_rename(r, new_name).await;
-                }
-                return Err(if e.is(oxforge_core::ErrorKind::Conflict) {
-                    Error::validation(e.message)
-                } else {
-                    e
-                });
-            }
+            self.rename_repo(r, new_name, &up).await?;
         } else {
             self.store.update_repo(repo.id, &up).await?;
         }
@@ -390,32 +371,54 @@ impl Services {
         self.remove_repo(actor, ctx.repo()).await
     }
 
-    /// Moves the directory back from `new_name` after the row refused the rename; when
-    /// that fails too, logs it and queues the move.
-    async fn undo_rename(&self, r: &RepoWithOwner, new_name: &str) {
-        if let Err(e) = self
-            .repos
-            .rename(&r.owner.name, new_name, &r.repo.name)
-            .await
-        {
-            tracing::error!(owner = %r.owner.name, repo = %r.repo.name, id = r.repo.id, at = %new_name,
-                error = %e.message, "repository directory not moved back after a failed rename; queued");
-            let c = Cleanup::RenameBack {
-                repo_id: r.repo.id,
-                owner_id: r.owner.id,
-                from: new_name.to_string(),
-            };
-            self.queue_cleanup(&c, 1).await;
+    /// Renames `r` to `new_name` with the rest of `up`: the new name is reserved, the
+    /// directory moved, and the row renamed in the transaction that drops the reservation.
+    /// After a crash between the move and the commit, reconciliation moves it back.
+    async fn rename_repo(&self, r: &RepoWithOwner, new_name: &str, up: &RepoUpdate) -> Result<()> {
+        let (owner, repo) = (&r.owner, &r.repo);
+        if new_name.eq_ignore_ascii_case(&repo.name) {
+            // Directories are named in lower case: only the row changes.
+            return self.store.update_repo(repo.id, up).await;
         }
+        let held = self
+            .reserve(
+                owner.id,
+                new_name,
+                ReservationKind::Rename,
+                Some((repo.id, &repo.name)),
+            )
+            .await
+            .map_err(|e| {
+                if e.is(oxforge_core::ErrorKind::Conflict) && e.message == REPO_EXISTS {
+                    Error::validation(e.message)
+                } else {
+                    e
+                }
+            })?;
+        self.repos.rename(&owner.name, &repo.name, new_name).await?;
+        pause_point("rename:moved").await;
+        // On failure, dropping `held` moves the directory back.
+        self.store
+            .commit_rename(held.id, owner.id, repo.id, up)
+            .await?;
+        held.done();
+        Ok(())
     }
 
-    /// Removes the row, then the directory (a leftover directory is harmless: creating the
-    /// name again clears it).
+    /// Removes a repository: its row goes (its name held until the directory is gone),
+    /// then its directory. Not found when another request removed it first; conflict while
+    /// it is being renamed.
     pub(crate) async fn remove_repo(&self, actor: &Actor, r: &RepoWithOwner) -> Result<()> {
-        self.store.delete_repo(r.repo.id).await?;
-        if let Err(e) = self.repos.remove(&r.owner.name, &r.repo.name).await {
-            tracing::warn!(error = %e, repo = r.repo.id, "repository directory not removed");
-        }
+        let holder = self.holder()?;
+        let Some(reservation) = self.store.delete_repo_reserving(r.repo.id, &holder).await? else {
+            return Err(Error::not_found());
+        };
+        let held = self.held(reservation);
+        pause_point("delete:row-gone").await;
+        // Dropping `held` removes the directory and frees the name; done here first so
+        // the name is free when the request answers.
+        self.release_reservation(held.id).await;
+        held.done();
         let event = Event::RepoDeleted {
             owner: r.owner.name.clone(),
             name: r.repo.name.clone(),

@@ -4,6 +4,7 @@
 //! row, the push's events) done here once.
 
 use crate::git_access::GitTarget;
+use crate::lifecycle::{pause_point, PushGuard};
 use crate::Services;
 use bytes::Bytes;
 use oxforge_core::events::RefUpdate;
@@ -86,8 +87,13 @@ impl Services {
             .take()
             .ok_or_else(|| Error::internal("git without stdout"))?;
         let keep_head = call.service.is_push() && !call.advertise;
+        let journal = keep_head.then(|| Journal {
+            svc: self.clone(),
+            repo_id: target.repo.repo.id,
+            pusher: target.actor_id,
+        });
         let feeder = match (input, child.stdin.take()) {
-            (Some(input), Some(stdin)) => Some(tokio::spawn(feed(input, stdin, idle, keep_head))),
+            (Some(input), Some(stdin)) => Some(tokio::spawn(feed(input, stdin, idle, journal))),
             _ => None,
         };
         let mut stderr = child.stderr.take();
@@ -109,65 +115,114 @@ impl Services {
         let (tx, rx) = mpsc::channel::<io::Result<Bytes>>(8);
         let svc = self.clone();
         let prefix = call.prefix;
-        let after_push = keep_head;
         tokio::spawn(async move {
             let _permit = permit;
-            if !prefix.is_empty() && tx.send(Ok(Bytes::from(prefix))).await.is_err() {
-                return;
-            }
-            let mut buf = vec![0u8; CHUNK];
-            loop {
-                let n = match timeout(idle, stdout.read(&mut buf)).await {
-                    Ok(Ok(0)) => break,
-                    Ok(Ok(n)) => n,
-                    Ok(Err(e)) => {
-                        tracing::warn!(error = %e, "reading git output failed");
-                        let _ = child.kill().await;
-                        return;
-                    }
-                    Err(_) => {
-                        tracing::warn!("git produced nothing within the idle timeout; ending it");
-                        let _ = child.kill().await;
-                        return;
-                    }
-                };
-                let chunk = Bytes::copy_from_slice(&buf[..n]);
-                match timeout(idle, tx.send(Ok(chunk))).await {
-                    Ok(Ok(())) => {}
-                    // The client went away or stopped reading: git has nobody to talk to.
-                    _ => {
-                        let _ = child.kill().await;
-                        return;
-                    }
-                }
-            }
-            let status = child.wait().await;
+            let finished = relay(&mut stdout, prefix, &tx, idle).await;
+            let status = if finished {
+                Some(child.wait().await)
+            } else {
+                let _ = child.kill().await;
+                None
+            };
             let mut pushed = Vec::new();
+            let mut mark = None;
             if let Some(f) = feeder {
                 match f.await {
                     Ok(Err(e)) => tracing::warn!(error = %e, "request body not delivered to git"),
                     Err(e) => tracing::warn!(error = %e, "request feeder failed"),
-                    Ok(Ok(refs)) => pushed = refs,
+                    Ok(Ok((refs, m))) => {
+                        pushed = refs;
+                        mark = m;
+                    }
                 }
             }
             let stderr = err_reader.await.unwrap_or_default();
-            match status {
-                Ok(s) if s.success() => {
-                    if after_push {
-                        if let Err(e) = svc.after_push(&target, &pushed).await {
-                            tracing::error!(error = %e, repo = target.repo.repo.id, "updating repository after push failed");
-                        }
-                    }
-                }
-                Ok(s) => {
+            match &status {
+                Some(Ok(s)) if s.success() => {}
+                Some(Ok(s)) => {
                     tracing::info!(status = %s, stderr = %String::from_utf8_lossy(&stderr), "git exited with failure")
                 }
-                Err(e) => tracing::warn!(error = %e, "waiting for git failed"),
+                Some(Err(e)) => tracing::warn!(error = %e, "waiting for git failed"),
+                None => {}
+            }
+            // Whatever git's fate, the refs on disk say what the push did.
+            if let Some((mark_id, guard)) = mark {
+                if matches!(&status, Some(Ok(s)) if s.success()) {
+                    pause_point("push:applied").await;
+                }
+                let repo = target.repo.repo.id;
+                if let Err(e) = svc
+                    .settle_push(repo, target.actor_id, &pushed, Some(mark_id))
+                    .await
+                {
+                    tracing::error!(error = %e, repo, "updating repository after push failed; reconciliation will");
+                }
+                drop(guard);
             }
             drop(tx);
         });
         Ok(ReceiverStream::new(rx))
     }
+}
+
+/// Copies git's output to the client. False when git had to be stopped: its output
+/// failed, it went quiet for the idle timeout, or the client went away or stopped reading.
+async fn relay(
+    stdout: &mut tokio::process::ChildStdout,
+    prefix: Vec<u8>,
+    tx: &mpsc::Sender<io::Result<Bytes>>,
+    idle: Duration,
+) -> bool {
+    if !prefix.is_empty() && tx.send(Ok(Bytes::from(prefix))).await.is_err() {
+        return false;
+    }
+    let mut buf = vec![0u8; CHUNK];
+    loop {
+        let n = match timeout(idle, stdout.read(&mut buf)).await {
+            Ok(Ok(0)) => return true,
+            Ok(Ok(n)) => n,
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "reading git output failed");
+                return false;
+            }
+            Err(_) => {
+                tracing::warn!("git produced nothing within the idle timeout; ending it");
+                return false;
+            }
+        };
+        let chunk = Bytes::copy_from_slice(&buf[..n]);
+        match timeout(idle, tx.send(Ok(chunk))).await {
+            Ok(Ok(())) => {}
+            // The client went away or stopped reading: git has nobody to talk to.
+            _ => return false,
+        }
+    }
+}
+
+/// Where a push's ref commands are recorded before git may apply them.
+struct Journal {
+    svc: Services,
+    repo_id: i64,
+    pusher: Option<i64>,
+}
+
+/// Where the command list of a receive-pack request ends (after its flush-pkt), once the
+/// head holds it all.
+fn commands_end(head: &[u8]) -> Option<usize> {
+    let mut pos = 0;
+    while pos + 4 <= head.len() {
+        let len = std::str::from_utf8(&head[pos..pos + 4])
+            .ok()
+            .and_then(|h| usize::from_str_radix(h, 16).ok())?;
+        if len == 0 {
+            return Some(pos + 4);
+        }
+        if len < 4 {
+            return None;
+        }
+        pos += len;
+    }
+    None
 }
 
 /// The ref updates a receive-pack request asks for, in the order the client sent them
@@ -203,30 +258,49 @@ pub(crate) fn commanded_refs(head: &[u8]) -> Vec<RefUpdate> {
 }
 
 /// Copies the client's stream into git's stdin within `limit`, giving up on a client that
-/// sends nothing for the idle timeout. Dropping stdin ends git's input. Returns, for
-/// pushes, the ref updates in the order the client sent them.
+/// sends nothing for the idle timeout. Dropping stdin ends git's input. For pushes, the
+/// ref commands are recorded (`journal`) before any byte that could let git apply them
+/// is passed on; returns them, in the order the client sent them, with the mark.
 async fn feed(
     mut input: GitInput,
     mut stdin: tokio::process::ChildStdin,
     idle: Duration,
-    keep_head: bool,
-) -> io::Result<Vec<RefUpdate>> {
+    journal: Option<Journal>,
+) -> io::Result<(Vec<RefUpdate>, Option<(i64, PushGuard)>)> {
     let mut buf = vec![0u8; CHUNK];
     let mut total: u64 = 0;
     let mut head: Vec<u8> = Vec::new();
+    let mut journal = journal;
+    let mut mark = None;
+    let mut refs = Vec::new();
     loop {
         let n = timeout(idle, input.reader.read(&mut buf))
             .await
             .map_err(|_| {
                 io::Error::new(io::ErrorKind::TimedOut, "client stalled while sending")
             })??;
+        if n > 0 && journal.is_some() && head.len() < HEAD_KEEP {
+            head.extend_from_slice(&buf[..n.min(HEAD_KEEP - head.len())]);
+        }
+        let complete = n == 0 || head.len() >= HEAD_KEEP || commands_end(&head).is_some();
+        if complete {
+            if let Some(j) = journal.take() {
+                refs = commanded_refs(&head);
+                let (id, guard) =
+                    j.svc
+                        .mark_push(j.repo_id, j.pusher, &refs)
+                        .await
+                        .map_err(|e| {
+                            io::Error::other(format!("cannot record the push: {}", e.message))
+                        })?;
+                pause_point("push:marked").await;
+                mark = Some((id, guard));
+            }
+        }
         if n == 0 {
             break;
         }
         total += n as u64;
-        if keep_head && head.len() < HEAD_KEEP {
-            head.extend_from_slice(&buf[..n.min(HEAD_KEEP - head.len())]);
-        }
         if input.limit.is_some_and(|l| total > l) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
@@ -238,7 +312,7 @@ async fn feed(
             .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "git stopped reading"))??;
     }
     stdin.shutdown().await?;
-    Ok(commanded_refs(&head))
+    Ok((refs, mark))
 }
 
 #[cfg(test)]
@@ -265,5 +339,10 @@ mod tests {
         assert!(refs[0].created());
         assert_eq!(refs[1].old, "3".repeat(40));
         assert!(commanded_refs(b"zzzz").is_empty());
+        // The command list is complete at its flush-pkt, not before.
+        let end = commands_end(&body).unwrap();
+        assert_eq!(&body[end..], b"PACK...");
+        assert_eq!(commands_end(&body[..end - 1]), None);
+        assert_eq!(commands_end(b"00"), None);
     }
 }

@@ -185,6 +185,22 @@ impl Store {
         }
     }
 
+    /// Ends the running or queued jobs with this key as failed with `error` (work whose
+    /// process died and that cannot be resumed).
+    pub async fn fail_running_jobs(&self, dedup_key: &str, error: &str) -> Result<()> {
+        sqlx::query(
+            "UPDATE jobs SET state = 3, last_error = $2, finished_unix = $3 \
+             WHERE dedup_key = $1 AND state IN (0, 1)",
+        )
+        .bind(dedup_key.to_string())
+        .bind(error.to_string())
+        .bind(oxforge_core::time::now())
+        .execute(self.writer())
+        .await
+        .map_err(internal)?;
+        Ok(())
+    }
+
     /// Forgets finished jobs older than `before`.
     pub async fn prune_jobs(&self, before: i64) -> Result<u64> {
         let done = sqlx::query("DELETE FROM jobs WHERE state IN (2, 3) AND finished_unix < $1")

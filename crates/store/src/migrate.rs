@@ -31,6 +31,10 @@ const SQLITE: &[(i64, &str)] = &[
     (9, include_str!("../migrations/sqlite/0009_issues.sql")),
     (10, include_str!("../migrations/sqlite/0010_events.sql")),
     (11, include_str!("../migrations/sqlite/0011_follows.sql")),
+    (
+        12,
+        include_str!("../migrations/sqlite/0012_repo_lifecycle.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -65,6 +69,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (9, include_str!("../migrations/postgres/0009_issues.sql")),
     (10, include_str!("../migrations/postgres/0010_events.sql")),
     (11, include_str!("../migrations/postgres/0011_follows.sql")),
+    (
+        12,
+        include_str!("../migrations/postgres/0012_repo_lifecycle.sql"),
+    ),
 ];
 
 /// Arbitrary constant key so concurrent oxforge processes migrate one at a time.

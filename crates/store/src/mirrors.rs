@@ -37,21 +37,9 @@ fn from_row(r: &AnyRow) -> Result<Mirror> {
 
 impl Store {
     pub async fn insert_mirror(&self, m: &Mirror) -> Result<()> {
-        sqlx::query(&format!(
-            "INSERT INTO mirrors ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-        ))
-        .bind(m.repo_id)
-        .bind(m.remote_url.clone())
-        .bind(m.interval_secs)
-        .bind(m.enable_prune as i64)
-        .bind(m.next_update_unix)
-        .bind(m.updated_unix)
-        .bind(m.last_error.clone())
-        .bind(m.credentials.clone())
-        .execute(self.writer())
-        .await
-        .map_err(internal)?;
-        Ok(())
+        let mut tx = self.writer().begin().await.map_err(internal)?;
+        insert_mirror_tx(&mut tx, m).await?;
+        tx.commit().await.map_err(internal)
     }
 
     pub async fn mirror(&self, repo_id: i64) -> Result<Option<Mirror>> {
@@ -120,4 +108,25 @@ impl Store {
         .map_err(internal)?;
         Ok(())
     }
+}
+
+pub(crate) async fn insert_mirror_tx(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    m: &Mirror,
+) -> Result<()> {
+    sqlx::query(&format!(
+        "INSERT INTO mirrors ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    ))
+    .bind(m.repo_id)
+    .bind(m.remote_url.clone())
+    .bind(m.interval_secs)
+    .bind(m.enable_prune as i64)
+    .bind(m.next_update_unix)
+    .bind(m.updated_unix)
+    .bind(m.last_error.clone())
+    .bind(m.credentials.clone())
+    .execute(&mut **tx)
+    .await
+    .map_err(internal)?;
+    Ok(())
 }

@@ -125,6 +125,9 @@ pub struct NewRepo {
     pub original_url: String,
     pub object_format_name: String,
     pub num_watches: i64,
+    /// What the finished directory holds (a repository row is written complete).
+    pub is_empty: bool,
+    pub size: i64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -184,46 +187,11 @@ impl Store {
         q.push(")");
     }
 
+    /// Writes a repository row on its own (seeding tools); the service writes rows through
+    /// `commit_new_repo`, which also drops the name's reservation.
     pub async fn insert_repo(&self, n: &NewRepo) -> Result<i64> {
-        let now = oxforge_core::time::now();
-        let settings = settings_json(&RepoSettings::default())?;
         let mut tx = self.writer().begin().await.map_err(internal)?;
-        let row = sqlx::query(
-            "INSERT INTO repositories (owner_id, name, lower_name, description, website, \
-             default_branch, is_private, is_template, is_mirror, original_url, object_format_name, \
-             num_watches, settings, created_unix, updated_unix) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
-        )
-        .bind(n.owner_id)
-        .bind(n.name.clone())
-        .bind(n.name.to_ascii_lowercase())
-        .bind(n.description.clone())
-        .bind(n.website.clone())
-        .bind(n.default_branch.clone())
-        .bind(n.is_private as i64)
-        .bind(n.is_template as i64)
-        .bind(n.is_mirror as i64)
-        .bind(n.original_url.clone())
-        .bind(n.object_format_name.clone())
-        .bind(n.num_watches)
-        .bind(settings)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| db_error(e, REPO_EXISTS))?;
-        let id = get_i64(&row, "id")?;
-        if n.num_watches > 0 {
-            // The owner watches a new repository (the counter says 1).
-            sqlx::query("INSERT INTO watches (user_id, repo_id, created_unix) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-                .bind(n.owner_id)
-                .bind(id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await
-                .map_err(internal)?;
-        }
-        reach::refresh(&mut tx, Scope::Repo(id)).await?;
-        reach::recount(&mut tx, n.owner_id).await?;
+        let id = insert_repo_tx(&mut tx, n).await?;
         tx.commit().await.map_err(internal)?;
         Ok(id)
     }
@@ -267,6 +235,16 @@ impl Store {
     }
 
     pub async fn update_repo(&self, id: i64, up: &RepoUpdate) -> Result<()> {
+        let mut tx = self.writer().begin().await.map_err(internal)?;
+        Self::update_repo_tx(&mut tx, id, up).await?;
+        tx.commit().await.map_err(internal)
+    }
+
+    pub(crate) async fn update_repo_tx(
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        id: i64,
+        up: &RepoUpdate,
+    ) -> Result<()> {
         let mut q = Sql::new("UPDATE repositories SET id = id");
         let set = |q: &mut Sql, col: &str, v: Option<crate::Arg>| {
             if let Some(v) = v {
@@ -309,40 +287,21 @@ impl Store {
         }
         q.push(" WHERE id = ");
         q.bind(id);
-        let mut tx = self.writer().begin().await.map_err(internal)?;
         q.query()
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .map_err(|e| db_error(e, REPO_EXISTS))?;
         // The name and visibility are copied into what the repository's readers reach.
         if up.name.is_some() || up.is_private.is_some() {
-            reach::refresh(&mut tx, Scope::Repo(id)).await?;
-            reach::recount_owner_of(&mut tx, id).await?;
+            reach::refresh(tx, Scope::Repo(id)).await?;
+            reach::recount_owner_of(tx, id).await?;
         }
-        tx.commit().await.map_err(internal)
+        Ok(())
     }
 
     pub async fn delete_repo(&self, id: i64) -> Result<()> {
         let mut tx = self.writer().begin().await.map_err(internal)?;
-        // Its stars go by cascade: recount its stargazers' counters without them.
-        sqlx::query(
-            "UPDATE users SET num_stars = (SELECT COUNT(*) FROM stars s \
-             WHERE s.user_id = users.id AND s.repo_id <> $1) \
-             WHERE id IN (SELECT user_id FROM stars WHERE repo_id = $1)",
-        )
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
-        let owner = sqlx::query("DELETE FROM repositories WHERE id = $1 RETURNING owner_id")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(internal)?;
-        // Its reach rows go with it (ON DELETE CASCADE); the owner's count does not.
-        if let Some(row) = owner {
-            reach::recount(&mut tx, get_i64(&row, "owner_id")?).await?;
-        }
+        delete_repo_tx(&mut tx, id).await?;
         tx.commit().await.map_err(internal)
     }
 
@@ -608,6 +567,84 @@ impl Store {
         };
         let list = rows.iter().map(repo_from_row).collect::<Result<_>>()?;
         Ok((list, total))
+    }
+}
+
+/// Inserts a repository row with the owner's watch and its reach rows, in `tx`.
+pub(crate) async fn insert_repo_tx(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    n: &NewRepo,
+) -> Result<i64> {
+    let now = oxforge_core::time::now();
+    let settings = settings_json(&RepoSettings::default())?;
+    let row = sqlx::query(
+        "INSERT INTO repositories (owner_id, name, lower_name, description, website, \
+         default_branch, is_private, is_template, is_mirror, original_url, object_format_name, \
+         num_watches, settings, is_empty, size, created_unix, updated_unix) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id",
+    )
+    .bind(n.owner_id)
+    .bind(n.name.clone())
+    .bind(n.name.to_ascii_lowercase())
+    .bind(n.description.clone())
+    .bind(n.website.clone())
+    .bind(n.default_branch.clone())
+    .bind(n.is_private as i64)
+    .bind(n.is_template as i64)
+    .bind(n.is_mirror as i64)
+    .bind(n.original_url.clone())
+    .bind(n.object_format_name.clone())
+    .bind(n.num_watches)
+    .bind(settings)
+    .bind(n.is_empty as i64)
+    .bind(n.size)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| db_error(e, REPO_EXISTS))?;
+    let id = get_i64(&row, "id")?;
+    if n.num_watches > 0 {
+        // The owner watches a new repository (the counter says 1).
+        sqlx::query("INSERT INTO watches (user_id, repo_id, created_unix) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(n.owner_id)
+            .bind(id)
+            .bind(now)
+            .execute(&mut **tx)
+            .await
+            .map_err(internal)?;
+    }
+    reach::refresh(tx, Scope::Repo(id)).await?;
+    reach::recount(tx, n.owner_id).await?;
+    Ok(id)
+}
+
+/// Deletes repository `id`'s row in `tx`; false when there was none.
+pub(crate) async fn delete_repo_tx(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: i64,
+) -> Result<bool> {
+    // Its stars go by cascade: recount its stargazers' counters without them.
+    sqlx::query(
+        "UPDATE users SET num_stars = (SELECT COUNT(*) FROM stars s \
+         WHERE s.user_id = users.id AND s.repo_id <> $1) \
+         WHERE id IN (SELECT user_id FROM stars WHERE repo_id = $1)",
+    )
+    .bind(id)
+    .execute(&mut **tx)
+    .await
+    .map_err(internal)?;
+    let owner = sqlx::query("DELETE FROM repositories WHERE id = $1 RETURNING owner_id")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(internal)?;
+    // Its reach rows go with it (ON DELETE CASCADE); the owner's count does not.
+    match owner {
+        Some(row) => {
+            reach::recount(tx, get_i64(&row, "owner_id")?).await?;
+            Ok(true)
+        }
+        None => Ok(false),
     }
 }
 
