@@ -96,14 +96,14 @@ pub fn backend_name() -> &'static str {
     }
 }
 
-fn postgres_url() -> Option<String> {
+pub fn postgres_url() -> Option<String> {
     std::env::var("OXFORGE_TEST_POSTGRES_URL")
         .ok()
         .filter(|s| !s.is_empty())
 }
 
 /// Splits `postgres://user[:pass]@host[:port]/db` into its parts.
-fn pg_parts(url: &str) -> (String, String, String) {
+pub fn pg_parts(url: &str) -> (String, String, String) {
     let rest = url.split_once("://").map(|x| x.1).unwrap_or(url);
     let (auth, hostdb) = rest.rsplit_once('@').unwrap_or(("postgres", rest));
     let host = hostdb
@@ -115,7 +115,7 @@ fn pg_parts(url: &str) -> (String, String, String) {
     (user.to_string(), pass.to_string(), host)
 }
 
-async fn create_pg_database(url: &str) -> String {
+pub async fn create_pg_database(url: &str) -> String {
     use sqlx::Connection;
     let name = format!("oxt_{}", rand::random::<u64>());
     let mut conn = sqlx::PgConnection::connect(url)
