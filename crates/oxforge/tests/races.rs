@@ -48,13 +48,13 @@ fn assert_clean(counts: &BTreeMap<u16, usize>, allowed: &[u16]) {
 }
 
 /// The row and the directory of `foo/name` agree.
-async fn assert_agrees(s: &TestServer, foo: &Auth, name: &str) {
-    let r = s.get(&format!("/api/v1/repos/foo/{name}"), foo).await;
+async fn assert_agrees(s: &TestServer, owner: &Auth, name: &str) {
+    let r = s.get(&format!("/api/v1/repos/foo/{name}"), owner).await;
     let dir = s.repo_dir("foo", name).exists();
     match r.status {
         200 => {
             assert!(dir, "{name}: a row without a directory");
-            s.get(&format!("/api/v1/repos/foo/{name}/branches"), foo)
+            s.get(&format!("/api/v1/repos/foo/{name}/branches"), owner)
                 .await
                 .expect(200);
         }
@@ -81,7 +81,7 @@ async fn creates_and_deletes_of_one_name_race_cleanly() {
     ];
     let counts = storm(&s, &token, &reqs, 60).await;
     assert_clean(&counts, &[201, 204, 404, 409]);
-    assert!(counts.get(&201).is_some(), "{counts:?}");
+    assert!(counts.contains_key(&201), "{counts:?}");
     assert_agrees(&s, &foo, "contested").await;
     // Nothing is held afterwards: the name can be deleted and made again.
     if s.get("/api/v1/repos/foo/contested", &foo).await.status == 200 {
