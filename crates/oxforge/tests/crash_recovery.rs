@@ -412,6 +412,13 @@ async fn a_killed_server_leaves_nothing_half_made() {
     let push =
         std::thread::spawn(move || git(&wc2, &["push", "-q", "origin", "HEAD:refs/heads/lost"]));
     s.wait_for_pause("push:marked");
+    // What a receive-pack killed while unpacking leaves: its quarantine (git removes it
+    // itself on any exit but SIGKILL).
+    let quarantine = s
+        .repo_root()
+        .join("root/p1.git/objects/tmp_objdir-incoming-KILLED/pack");
+    std::fs::create_dir_all(&quarantine).unwrap();
+    std::fs::write(quarantine.join("tmp_pack_x"), b"PACK").unwrap();
     let server_pid = s.pid();
     assert!(
         !git_processes_under(&s.repo_root()).is_empty(),

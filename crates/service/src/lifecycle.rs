@@ -530,6 +530,19 @@ impl Services {
     }
 }
 
+impl Services {
+    /// Removes the quarantine a push git was stopped in left behind, unless another push
+    /// to the repository (of any process) may be using its own.
+    pub(crate) async fn remove_quarantine_if_idle(&self, repo_id: i64, path: &Path) {
+        match self.store.push_marks().await {
+            Ok(marks) if !marks.iter().any(|m| m.repo_id == repo_id) => remove_incoming(path).await,
+            Ok(_) => {}
+            Err(e) => tracing::warn!(repo = repo_id, error = %e.message,
+                "cannot tell whether the repository is idle; its quarantine waits for reconciliation"),
+        }
+    }
+}
+
 /// `(owner, name)` of every `<owner>/<name>.git` directory under `root` (dot-directories
 /// are oxforge's own).
 async fn list_repo_dirs(root: &Path) -> Vec<(String, String)> {

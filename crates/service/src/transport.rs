@@ -158,6 +158,9 @@ impl Services {
                     tracing::error!(error = %e, repo, "updating repository after push failed; reconciliation will");
                 }
                 drop(guard);
+                if !finished {
+                    svc.remove_quarantine_if_idle(repo, &target.path).await;
+                }
             }
             drop(tx);
         });
