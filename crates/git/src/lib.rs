@@ -1,19 +1,32 @@
 //! The only place that runs `git` or touches repositories on disk.
 
+pub mod read;
 pub mod refs;
 pub mod remote;
 pub mod smart;
 
 use oxforge_core::{Error, Result};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::{Arc, Mutex};
 use tokio::io::AsyncWriteExt;
 use tokio::process::Command;
 
 /// Where bare repositories live: `<root>/<owner>/<name>.git`, all lower case.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct RepoRoot {
     root: PathBuf,
+    /// Repositories opened for in-process reading (`read`).
+    cache: Arc<Mutex<HashMap<PathBuf, gix::ThreadSafeRepository>>>,
+}
+
+impl std::fmt::Debug for RepoRoot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RepoRoot")
+            .field("root", &self.root)
+            .finish()
+    }
 }
 
 /// Who an initial commit is attributed to.
@@ -99,7 +112,10 @@ pub(crate) async fn run(cmd: &mut Command, what: &str, input: Option<&[u8]>) -> 
 
 impl RepoRoot {
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        RepoRoot { root: root.into() }
+        RepoRoot {
+            root: root.into(),
+            cache: Arc::default(),
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -129,6 +145,7 @@ impl RepoRoot {
         object_format: &str,
     ) -> Result<PathBuf> {
         let path = self.path(owner, name);
+        self.forget(&path);
         if let Some(parent) = path.parent() {
             tokio::fs::create_dir_all(parent)
                 .await
@@ -210,6 +227,7 @@ impl RepoRoot {
 
     pub async fn remove(&self, owner: &str, name: &str) -> Result<()> {
         let path = self.path(owner, name);
+        self.forget(&path);
         match tokio::fs::remove_dir_all(&path).await {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
@@ -252,6 +270,8 @@ impl RepoRoot {
     }
 
     pub async fn rename(&self, owner: &str, from: &str, to: &str) -> Result<()> {
+        self.forget(&self.path(owner, from));
+        self.forget(&self.path(owner, to));
         tokio::fs::rename(self.path(owner, from), self.path(owner, to))
             .await
             .map_err(|e| git_error("rename", e))
