@@ -451,7 +451,7 @@ pub fn last_commits(
         for p in &parents {
             parent_trees.push(tree_of(*p)?);
         }
-        if parent_trees.iter().any(|t| *t == here) {
+        if parent_trees.contains(&here) {
             continue;
         }
         let mine = entry_ids(repo, here)?;
