@@ -225,6 +225,25 @@ pub struct Security {
     /// Empty: a key kept in `<work-path>/secret.key` is used instead.
     pub secret_key: Secret<String>,
     pub min_password_length: usize,
+    /// Wrong passwords an account (or an unknown login name) gets before its checks are
+    /// slowed down.
+    pub login_throttle_free_failures: u32,
+    /// Wrong passwords one client address gets, over all accounts, before its checks are
+    /// slowed down.
+    pub login_throttle_address_free_failures: u32,
+    /// The first delay; it doubles with each further failure up to `login_throttle_max_delay`.
+    pub login_throttle_base_delay: Duration,
+    pub login_throttle_max_delay: Duration,
+    /// A quiet period after which earlier failures are forgotten.
+    pub login_throttle_reset_after: Duration,
+    /// Password checks one client address may have in progress at once; more wait.
+    pub login_throttle_max_checks_per_address: usize,
+    /// Proxies whose `X-Forwarded-For` is believed (Gitea's
+    /// `REVERSE_PROXY_TRUSTED_PROXIES`); `*` trusts every address.
+    pub reverse_proxy_trusted_proxies: Vec<String>,
+    /// How many trusted proxies' `X-Forwarded-For` entries are followed back to the
+    /// client (0: the peer address is the client).
+    pub reverse_proxy_limit: usize,
 }
 
 impl Default for Security {
@@ -234,6 +253,14 @@ impl Default for Security {
             import_local_paths: false,
             secret_key: Secret::default(),
             min_password_length: 8,
+            login_throttle_free_failures: 3,
+            login_throttle_address_free_failures: 20,
+            login_throttle_base_delay: Duration::from_millis(250),
+            login_throttle_max_delay: Duration::from_secs(4),
+            login_throttle_reset_after: Duration::from_secs(15 * 60),
+            login_throttle_max_checks_per_address: 4,
+            reverse_proxy_trusted_proxies: vec!["127.0.0.0/8".into(), "::1/128".into()],
+            reverse_proxy_limit: 1,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod auth;
 mod body;
+mod client;
 mod error;
 mod githttp;
 mod nul;

@@ -122,6 +122,8 @@ pub async fn serve_with(
         Some(extra) => oxforge_http::router_with(state, extra),
         None => oxforge_http::router(state),
     };
+    // The peer address reaches the handlers (the login throttle counts per client).
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
