@@ -22,6 +22,19 @@ pub struct Server {
     pub ssh_user: String,
     /// Largest request body accepted on API routes.
     pub max_request_body_bytes: usize,
+    /// How long a client may take to send a request line and headers; also how long an
+    /// idle keep-alive connection waits for its next request.
+    pub read_header_timeout: Duration,
+    /// How long a request body may stall (no bytes) before the request is ended with 408
+    /// (API and pages; git transfers use `[git.timeout] DEFAULT`).
+    pub read_body_timeout: Duration,
+    /// Connections open at once. When full, new connections wait, and open connections
+    /// that are not serving a request are closed to make room.
+    pub max_connections: usize,
+    /// Longest request target (path and query) answered; longer gets 414.
+    pub max_uri_length: usize,
+    /// Largest header block (names, values and line ends) answered; larger gets 431.
+    pub max_header_bytes: usize,
 }
 
 impl Default for Server {
@@ -35,6 +48,11 @@ impl Default for Server {
             ssh_port: 22,
             ssh_user: "git".into(),
             max_request_body_bytes: 10 * 1024 * 1024,
+            read_header_timeout: Duration::from_secs(30),
+            read_body_timeout: Duration::from_secs(30),
+            max_connections: 1024,
+            max_uri_length: 16 * 1024,
+            max_header_bytes: 64 * 1024,
         }
     }
 }

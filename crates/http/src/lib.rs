@@ -6,6 +6,7 @@ mod body;
 mod client;
 mod error;
 mod githttp;
+mod limits;
 mod nul;
 mod openapi;
 mod pages;

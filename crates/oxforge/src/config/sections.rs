@@ -30,6 +30,18 @@ pub(crate) fn server(r: &mut Reader, port: Option<u16>) -> Result<Server> {
             ));
         }
     }
+    let read_header_timeout =
+        s.get_as::<ShortDuration>("READ_HEADER_TIMEOUT", d.read_header_timeout)?;
+    positive(&s, "READ_HEADER_TIMEOUT", read_header_timeout)?;
+    let read_body_timeout = s.get_as::<ShortDuration>("READ_BODY_TIMEOUT", d.read_body_timeout)?;
+    positive(&s, "READ_BODY_TIMEOUT", read_body_timeout)?;
+    let max_connections = s.get("MAX_CONNECTIONS", d.max_connections)?;
+    within(&s, "MAX_CONNECTIONS", 1..=1 << 20, max_connections)?;
+    // hyper itself refuses (with a bodiless 414) request targets beyond 65534 bytes.
+    let max_uri_length = s.get("MAX_URI_LENGTH", d.max_uri_length)?;
+    within(&s, "MAX_URI_LENGTH", 64..=65534, max_uri_length)?;
+    let max_header_bytes = s.get("MAX_HEADER_BYTES", d.max_header_bytes)?;
+    within(&s, "MAX_HEADER_BYTES", 1024..=16 << 20, max_header_bytes)?;
     Ok(Server {
         http_addr: s.get("HTTP_ADDR", d.http_addr)?,
         http_port,
@@ -39,7 +51,19 @@ pub(crate) fn server(r: &mut Reader, port: Option<u16>) -> Result<Server> {
         ssh_port: s.get("SSH_PORT", d.ssh_port)?,
         ssh_user: s.get("SSH_USER", d.ssh_user)?,
         max_request_body_bytes: s.get("MAX_REQUEST_BODY_BYTES", d.max_request_body_bytes)?,
+        read_header_timeout,
+        read_body_timeout,
+        max_connections,
+        max_uri_length,
+        max_header_bytes,
     })
+}
+
+fn positive(s: &Section, key: &str, d: std::time::Duration) -> Result<()> {
+    if d.is_zero() {
+        return Err(s.error(key, "must be more than 0"));
+    }
+    Ok(())
 }
 
 fn within(s: &Section, key: &str, range: std::ops::RangeInclusive<usize>, v: usize) -> Result<()> {
