@@ -3,11 +3,11 @@
 //! - A client must send its request line and headers within `READ_HEADER_TIMEOUT` (also
 //!   the time an idle keep-alive connection waits for its next request), else the
 //!   connection is closed. Body stalls are the router's (`READ_BODY_TIMEOUT`, 408).
-//! - At most `MAX_CONNECTIONS` connections are open. When all are taken, the loop stops
-//!   accepting (new connections wait in the listen queue) and asks every open connection to
-//!   make room: one idle between requests is closed at once, one that has not sent a whole
-//!   request head within a second of connecting is closed (a slow client), one serving a
-//!   request closes after that response. So slow or idle clients never keep a normal one
+//! - At most `MAX_CONNECTIONS` connections are served. When all are taken, the next one
+//!   accepted waits for a slot (later ones wait in the listen queue), and the loop asks
+//!   every open connection to make room: one idle between requests is closed at once, one
+//!   that has not sent a whole request head within a second of connecting is closed (a
+//!   slow client), one serving a request closes after that response. So slow or idle clients never keep a normal one
 //!   out for longer than a request takes (a stalled body: `READ_BODY_TIMEOUT`).
 //! - Shutdown stops accepting, lets in-flight requests finish, and waits for every
 //!   connection to close.
@@ -72,6 +72,18 @@ pub async fn run(
         .max_headers(MAX_HEADER_LINES);
     tokio::pin!(shutdown);
     loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    accept_failed(e).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        // A slot for it; only a connection actually waiting makes the others make room
+        // (it holds no slot meanwhile, and its header timeout starts once it has one).
         let permit = match slots.clone().try_acquire_owned() {
             Ok(p) => p,
             Err(_) => {
@@ -85,16 +97,6 @@ pub async fn run(
                     _ = &mut shutdown => break,
                 }
             }
-        };
-        let (stream, peer) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(a) => a,
-                Err(e) => {
-                    accept_failed(e).await;
-                    continue;
-                }
-            },
-            _ = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
         tokio::spawn(connection(
