@@ -15,18 +15,24 @@ pub enum ErrorKind {
     NotFound,
     /// 405: a known path with another method.
     MethodNotAllowed,
+    /// 408: the client stopped sending its request.
+    RequestTimeout,
     /// 409: a name already taken.
     Conflict,
     /// 412: a request Gitea refuses as a failed precondition (an unknown issue state).
     PreconditionFailed,
     /// 413: request body too large.
     PayloadTooLarge,
+    /// 414: a request target longer than the server reads.
+    UriTooLong,
     /// 415: body in a content type we do not read.
     UnsupportedMediaType,
     /// 422: input that fails validation.
     Validation,
     /// 423: a write to an archived repository.
     Locked,
+    /// 431: a header block larger than the server reads.
+    HeadersTooLarge,
     /// 500: our fault; the detail goes to the log, not to the client.
     Internal,
 }
@@ -39,12 +45,15 @@ impl ErrorKind {
             ErrorKind::Forbidden => 403,
             ErrorKind::NotFound => 404,
             ErrorKind::MethodNotAllowed => 405,
+            ErrorKind::RequestTimeout => 408,
             ErrorKind::Conflict => 409,
             ErrorKind::PreconditionFailed => 412,
             ErrorKind::PayloadTooLarge => 413,
+            ErrorKind::UriTooLong => 414,
             ErrorKind::UnsupportedMediaType => 415,
             ErrorKind::Validation => 422,
             ErrorKind::Locked => 423,
+            ErrorKind::HeadersTooLarge => 431,
             ErrorKind::Internal => 500,
         }
     }

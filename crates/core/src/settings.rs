@@ -22,6 +22,19 @@ pub struct Server {
     pub ssh_user: String,
     /// Largest request body accepted on API routes.
     pub max_request_body_bytes: usize,
+    /// How long a client may take to send a request line and headers; also how long an
+    /// idle keep-alive connection waits for its next request.
+    pub read_header_timeout: Duration,
+    /// How long a request body may stall (no bytes) before the request is ended with 408
+    /// (API and pages; git transfers use `[git.timeout] DEFAULT`).
+    pub read_body_timeout: Duration,
+    /// Connections open at once. When full, new connections wait, and open connections
+    /// that are not serving a request are closed to make room.
+    pub max_connections: usize,
+    /// Longest request target (path and query) answered; longer gets 414.
+    pub max_uri_length: usize,
+    /// Largest header block (names, values and line ends) answered; larger gets 431.
+    pub max_header_bytes: usize,
 }
 
 impl Default for Server {
@@ -35,6 +48,11 @@ impl Default for Server {
             ssh_port: 22,
             ssh_user: "git".into(),
             max_request_body_bytes: 10 * 1024 * 1024,
+            read_header_timeout: Duration::from_secs(30),
+            read_body_timeout: Duration::from_secs(30),
+            max_connections: 1024,
+            max_uri_length: 16 * 1024,
+            max_header_bytes: 64 * 1024,
         }
     }
 }
@@ -225,6 +243,25 @@ pub struct Security {
     /// Empty: a key kept in `<work-path>/secret.key` is used instead.
     pub secret_key: Secret<String>,
     pub min_password_length: usize,
+    /// Wrong passwords an account (or an unknown login name) gets before its checks are
+    /// slowed down.
+    pub login_throttle_free_failures: u32,
+    /// Wrong passwords one client address gets, over all accounts, before its checks are
+    /// slowed down.
+    pub login_throttle_address_free_failures: u32,
+    /// The first delay; it doubles with each further failure up to `login_throttle_max_delay`.
+    pub login_throttle_base_delay: Duration,
+    pub login_throttle_max_delay: Duration,
+    /// A quiet period after which earlier failures are forgotten.
+    pub login_throttle_reset_after: Duration,
+    /// Password checks one client address may have in progress at once; more wait.
+    pub login_throttle_max_checks_per_address: usize,
+    /// Proxies whose `X-Forwarded-For` is believed (Gitea's
+    /// `REVERSE_PROXY_TRUSTED_PROXIES`); `*` trusts every address.
+    pub reverse_proxy_trusted_proxies: Vec<String>,
+    /// How many trusted proxies' `X-Forwarded-For` entries are followed back to the
+    /// client (0: the peer address is the client).
+    pub reverse_proxy_limit: usize,
 }
 
 impl Default for Security {
@@ -234,6 +271,14 @@ impl Default for Security {
             import_local_paths: false,
             secret_key: Secret::default(),
             min_password_length: 8,
+            login_throttle_free_failures: 3,
+            login_throttle_address_free_failures: 20,
+            login_throttle_base_delay: Duration::from_millis(250),
+            login_throttle_max_delay: Duration::from_secs(4),
+            login_throttle_reset_after: Duration::from_secs(15 * 60),
+            login_throttle_max_checks_per_address: 4,
+            reverse_proxy_trusted_proxies: vec!["127.0.0.0/8".into(), "::1/128".into()],
+            reverse_proxy_limit: 1,
         }
     }
 }

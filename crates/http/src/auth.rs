@@ -1,6 +1,7 @@
 //! Who is calling: every credential form Gitea accepts, account-state checks and sudo.
 //! The result is a `Caller` in the request's extensions.
 
+use crate::client::client_addr;
 use crate::error::ApiError;
 use crate::nul::without_nul_char;
 use crate::state::AppState;
@@ -116,7 +117,8 @@ pub(crate) async fn resolve(st: &AppState, parts: &Parts) -> Result<Option<Actor
             return Ok(Some(actor));
         }
         if !pass.is_empty() {
-            if let Some(actor) = svc.actor_by_password(&name, &pass).await? {
+            let from = client_addr(&st.cfg, parts);
+            if let Some(actor) = svc.actor_by_password(&name, &pass, from).await? {
                 return Ok(Some(actor));
             }
         }

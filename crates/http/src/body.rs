@@ -22,7 +22,13 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Body<T> {
             .to_ascii_lowercase();
         let bytes = axum::body::to_bytes(req.into_body(), st.cfg.server.max_request_body_bytes)
             .await
-            .map_err(|_| {
+            .map_err(|e| {
+                if crate::limits::body_stalled(&e) {
+                    return Error::new(
+                        ErrorKind::RequestTimeout,
+                        "request body not received in time",
+                    );
+                }
                 Error::new(
                     ErrorKind::PayloadTooLarge,
                     format!(

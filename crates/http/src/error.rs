@@ -1,7 +1,7 @@
 //! Rendering of the one error type. A handler's `Err` becomes a bodiless response that
 //! carries the error; `render_errors` (which knows ROOT_URL) writes the JSON body.
 
-use crate::state::AppState;
+use crate::state::{AppState, HttpConfig};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -28,6 +28,13 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// The error as its JSON answer (for the few places that answer before `render_errors`).
+pub(crate) fn render(err: &Error, cfg: &HttpConfig) -> Response {
+    let status =
+        StatusCode::from_u16(err.kind.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, axum::Json(error_body(err, &cfg.swagger_url()))).into_response()
+}
+
 /// Writes `{"message","url"}` for every error response produced below it.
 pub async fn render_errors(State(st): State<AppState>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
@@ -38,6 +45,11 @@ pub async fn render_errors(State(st): State<AppState>, req: Request, next: Next)
             if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {
                 out.headers_mut().append(k.clone(), v.clone());
             }
+        }
+        if err.kind == ErrorKind::RequestTimeout {
+            // The rest of the body may still come: the connection cannot be reused.
+            out.headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         return out;
     }

@@ -34,6 +34,12 @@ pub fn routes() -> Router<AppState> {
         .route("/{owner}/{repo}/git-receive-pack", post(receive_pack))
 }
 
+/// A git transfer (`git-upload-pack`, `git-receive-pack`): its body may be slow, and the
+/// transport times its stalls itself (`[git.timeout] DEFAULT`).
+pub(crate) fn is_transfer(path: &str) -> bool {
+    path.ends_with("/git-upload-pack") || path.ends_with("/git-receive-pack")
+}
+
 fn plain(status: StatusCode, text: &str) -> Response {
     (
         status,

@@ -3,8 +3,10 @@
 
 mod auth;
 mod body;
+mod client;
 mod error;
 mod githttp;
+mod limits;
 mod nul;
 mod openapi;
 mod pages;

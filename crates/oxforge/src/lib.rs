@@ -1,6 +1,7 @@
 //! Wiring: configuration → store, git root, services → HTTP server.
 
 pub mod config;
+pub mod server;
 
 use config::Config;
 use oxforge_core::secret::Secret;
@@ -96,7 +97,8 @@ pub fn http_config(cfg: &Config, bound_port: u16, avatars: Avatars) -> HttpConfi
     }
 }
 
-/// Serves on `listener` until `shutdown` resolves, then lets in-flight requests finish.
+/// Serves on `listener` until `shutdown` resolves, then lets in-flight requests finish
+/// (the connection limits and timeouts of `[server]`: see `server`).
 pub async fn serve(
     cfg: &Config,
     svc: Services,
@@ -126,9 +128,7 @@ pub async fn serve_with(
         Some(extra) => oxforge_http::router_with(state, extra),
         None => oxforge_http::router(state),
     };
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let result = server::run(listener, app, server::Limits::of(&cfg.server), shutdown).await;
     let _ = stop_tx.send(true);
     for h in background {
         let _ = h.await;

@@ -265,7 +265,7 @@ async fn user_values_carry_no_password_hash() {
     let loaded = s.svc.store.user_by_name("hashless").await.unwrap().unwrap();
     let signed_in = s
         .svc
-        .authenticate_password("hashless", PASSWORD)
+        .authenticate_password("hashless", PASSWORD, None)
         .await
         .unwrap()
         .expect("the password matches");

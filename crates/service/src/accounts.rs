@@ -1,6 +1,7 @@
 //! Accounts: creation, password checks, admin edits, deletion.
 
 use crate::actor::Actor;
+use crate::throttle::{Account, Address};
 use crate::Services;
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash as Phc, PasswordHasher, PasswordVerifier, SaltString,
@@ -10,6 +11,7 @@ use oxforge_core::model::{PasswordHash, User, Visibility};
 use oxforge_core::names::{is_valid_email, validate_username};
 use oxforge_core::{Error, Result};
 use oxforge_store::{NewUser, UserUpdate};
+use std::net::IpAddr;
 
 /// Hashes a password as an argon2id PHC string (off the async threads: it is slow on purpose).
 pub async fn hash_password(password: &str) -> Result<PasswordHash> {
@@ -127,30 +129,50 @@ impl Services {
             })
     }
 
-    /// Password sign-in by login name or e-mail. `None` when the pair does not match.
-    /// Repeated failures for one login are answered more and more slowly.
-    pub async fn authenticate_password(&self, login: &str, password: &str) -> Result<Option<User>> {
-        let delay = self.login_throttle.delay(login);
-        if !delay.is_zero() {
-            tokio::time::sleep(delay).await;
-        }
-        let found = self.check_password(login, password).await?;
+    /// Password sign-in by login name or e-mail, from the client at `from` when the door
+    /// knows it. `None` when the pair does not match. Repeated failures for one account
+    /// (by any of its names) or from one address are answered more and more slowly, and
+    /// checks of one account run one at a time (crate::throttle).
+    pub async fn authenticate_password(
+        &self,
+        login: &str,
+        password: &str,
+        from: Option<IpAddr>,
+    ) -> Result<Option<User>> {
+        let address = from.map(Address::of);
+        let (_turn, account, user) = self
+            .login_throttle
+            .turn(address, || async {
+                let user = self.user_by_login(login).await?;
+                let account = match &user {
+                    Some(u) => Account::User(u.id),
+                    None => Account::Unknown(login.to_lowercase()),
+                };
+                Ok((account, user))
+            })
+            .await?;
+        let found = match user {
+            Some(u) => self.check_password(u, password).await?,
+            None => None,
+        };
         match &found {
-            Some(_) => self.login_throttle.succeeded(login),
-            None => self.login_throttle.failed(login),
+            Some(_) => self.login_throttle.succeeded(&account),
+            None => self.login_throttle.failed(&account, address),
         }
         Ok(found)
     }
 
-    async fn check_password(&self, login: &str, password: &str) -> Result<Option<User>> {
+    /// The account a login name or e-mail names (organisations cannot sign in).
+    async fn user_by_login(&self, login: &str) -> Result<Option<User>> {
         let user = if login.contains('@') {
             self.store.user_by_email(login).await?
         } else {
             self.store.user_by_name(login).await?
         };
-        let Some(user) = user.filter(|u| !u.is_org()) else {
-            return Ok(None);
-        };
+        Ok(user.filter(|u| !u.is_org()))
+    }
+
+    async fn check_password(&self, user: User, password: &str) -> Result<Option<User>> {
         let Some(hash) = self.store.password_hash(user.id).await? else {
             return Ok(None);
         };

@@ -7,6 +7,7 @@ use oxforge_core::access::Viewer;
 use oxforge_core::model::User;
 use oxforge_core::scope::{Category, Level, Scopes};
 use oxforge_core::{Error, Result};
+use std::net::IpAddr;
 use std::sync::Arc;
 
 /// How the acting user authenticated.
@@ -162,10 +163,16 @@ impl Services {
     }
 
     /// The actor for a login name (or e-mail) and password, or `None` when they do not
-    /// match.
-    pub async fn actor_by_password(&self, login: &str, password: &str) -> Result<Option<Actor>> {
+    /// match. `from` is the client's address when the door knows it (the login throttle
+    /// counts failures per address too).
+    pub async fn actor_by_password(
+        &self,
+        login: &str,
+        password: &str,
+        from: Option<IpAddr>,
+    ) -> Result<Option<Actor>> {
         Ok(self
-            .authenticate_password(login, password)
+            .authenticate_password(login, password, from)
             .await?
             .map(|u| Actor::new(u, AuthMethod::Password, None)))
     }

@@ -122,8 +122,13 @@ pub fn build(st: AppState, extra: Option<Router<AppState>>) -> Router {
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid));
     // Before routing, so path parameters are taken from the rewritten URI.
-    Router::new().fallback_service(tower::Layer::layer(
+    let app = Router::new().fallback_service(tower::Layer::layer(
         &axum::middleware::map_request(crate::nul::no_nul_in_uri),
+        app,
+    ));
+    // Outermost: oversized requests are refused before anything else reads them.
+    Router::new().fallback_service(tower::Layer::layer(
+        &from_fn_with_state(st, crate::limits::guard),
         app,
     ))
 }

@@ -3,7 +3,7 @@
 
 use super::ConfigError;
 use ini::Ini;
-use oxforge_core::duration::parse_go_duration;
+use oxforge_core::duration::{parse_go_duration, parse_go_duration_nanos};
 use oxforge_core::secret::Secret;
 use oxforge_core::settings::DbType;
 use std::path::PathBuf;
@@ -262,6 +262,27 @@ impl Kind for GoDuration {
     }
 }
 
+/// Go's duration syntax to the millisecond (`250ms`, `4s`, `1m30s`), for short waits.
+pub(crate) struct ShortDuration;
+
+impl Kind for ShortDuration {
+    type Out = Duration;
+    const EMPTY_IS_DEFAULT: bool = true;
+    fn parse(text: &str) -> Result<Duration, String> {
+        parse_go_duration_nanos(text)
+            .map(|ns| Duration::from_millis((ns / 1_000_000) as u64))
+            .ok_or_else(|| format!("invalid duration {text:?} (e.g. 250ms, 4s, 1m)"))
+    }
+    fn doc(d: &Duration) -> String {
+        let ms = d.as_millis() as u64;
+        if ms.is_multiple_of(1000) {
+            short_go_duration(ms / 1000)
+        } else {
+            format!("{ms}ms")
+        }
+    }
+}
+
 /// A cron schedule; only Gitea's `@every <duration>` form, which must be positive.
 pub(crate) struct Every;
 
@@ -310,5 +331,12 @@ mod tests {
         assert_eq!(short_go_duration(5400 + 5), "1h30m5s");
         assert_eq!(short_go_duration(0), "0s");
         assert_eq!(Every::doc(&Duration::from_secs(600)), "@every 10m");
+        assert_eq!(ShortDuration::doc(&Duration::from_millis(250)), "250ms");
+        assert_eq!(ShortDuration::doc(&Duration::from_secs(90)), "1m30s");
+        assert_eq!(
+            ShortDuration::parse("1.5s").unwrap(),
+            Duration::from_millis(1500)
+        );
+        assert!(ShortDuration::parse("5 parsecs").is_err());
     }
 }

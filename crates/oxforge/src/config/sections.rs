@@ -1,7 +1,7 @@
 //! One reader per `app.ini` section. Every default comes from the section's `Default` impl
 //! (oxforge_core::settings); what is checked or derived beyond a key's own type is here.
 
-use super::reader::{Every, GoDuration, Reader, TimeoutSecs};
+use super::reader::{Every, GoDuration, Reader, Section, ShortDuration, TimeoutSecs};
 use super::ConfigError;
 use oxforge_core::settings::*;
 use std::path::{Path, PathBuf};
@@ -30,6 +30,18 @@ pub(crate) fn server(r: &mut Reader, port: Option<u16>) -> Result<Server> {
             ));
         }
     }
+    let read_header_timeout =
+        s.get_as::<ShortDuration>("READ_HEADER_TIMEOUT", d.read_header_timeout)?;
+    positive(&s, "READ_HEADER_TIMEOUT", read_header_timeout)?;
+    let read_body_timeout = s.get_as::<ShortDuration>("READ_BODY_TIMEOUT", d.read_body_timeout)?;
+    positive(&s, "READ_BODY_TIMEOUT", read_body_timeout)?;
+    let max_connections = s.get("MAX_CONNECTIONS", d.max_connections)?;
+    within(&s, "MAX_CONNECTIONS", 1..=1 << 20, max_connections)?;
+    // hyper itself refuses (with a bodiless 414) request targets beyond 65534 bytes.
+    let max_uri_length = s.get("MAX_URI_LENGTH", d.max_uri_length)?;
+    within(&s, "MAX_URI_LENGTH", 64..=65534, max_uri_length)?;
+    let max_header_bytes = s.get("MAX_HEADER_BYTES", d.max_header_bytes)?;
+    within(&s, "MAX_HEADER_BYTES", 1024..=16 << 20, max_header_bytes)?;
     Ok(Server {
         http_addr: s.get("HTTP_ADDR", d.http_addr)?,
         http_port,
@@ -39,7 +51,29 @@ pub(crate) fn server(r: &mut Reader, port: Option<u16>) -> Result<Server> {
         ssh_port: s.get("SSH_PORT", d.ssh_port)?,
         ssh_user: s.get("SSH_USER", d.ssh_user)?,
         max_request_body_bytes: s.get("MAX_REQUEST_BODY_BYTES", d.max_request_body_bytes)?,
+        read_header_timeout,
+        read_body_timeout,
+        max_connections,
+        max_uri_length,
+        max_header_bytes,
     })
+}
+
+fn positive(s: &Section, key: &str, d: std::time::Duration) -> Result<()> {
+    if d.is_zero() {
+        return Err(s.error(key, "must be more than 0"));
+    }
+    Ok(())
+}
+
+fn within(s: &Section, key: &str, range: std::ops::RangeInclusive<usize>, v: usize) -> Result<()> {
+    if !range.contains(&v) {
+        return Err(s.error(
+            key,
+            format!("must be between {} and {}", range.start(), range.end()),
+        ));
+    }
+    Ok(())
 }
 
 pub(crate) fn database(r: &mut Reader, work_path: &Path) -> Result<Database> {
@@ -137,12 +171,65 @@ pub(crate) fn api(r: &mut Reader) -> Result<Api> {
 pub(crate) fn security(r: &mut Reader) -> Result<Security> {
     let d = Security::default();
     let mut s = r.section("security");
+    let login_throttle_free_failures = s.get(
+        "LOGIN_THROTTLE_FREE_FAILURES",
+        d.login_throttle_free_failures,
+    )?;
+    let login_throttle_address_free_failures = s.get(
+        "LOGIN_THROTTLE_ADDRESS_FREE_FAILURES",
+        d.login_throttle_address_free_failures,
+    )?;
+    let login_throttle_base_delay =
+        s.get_as::<ShortDuration>("LOGIN_THROTTLE_BASE_DELAY", d.login_throttle_base_delay)?;
+    let login_throttle_max_delay =
+        s.get_as::<ShortDuration>("LOGIN_THROTTLE_MAX_DELAY", d.login_throttle_max_delay)?;
+    let login_throttle_reset_after =
+        s.get_as::<GoDuration>("LOGIN_THROTTLE_RESET_AFTER", d.login_throttle_reset_after)?;
+    let login_throttle_max_checks_per_address = s.get(
+        "LOGIN_THROTTLE_MAX_CHECKS_PER_ADDRESS",
+        d.login_throttle_max_checks_per_address,
+    )?;
+    within(
+        &s,
+        "LOGIN_THROTTLE_MAX_CHECKS_PER_ADDRESS",
+        1..=1 << 16,
+        login_throttle_max_checks_per_address,
+    )?;
+    let reverse_proxy_trusted_proxies = s.get(
+        "REVERSE_PROXY_TRUSTED_PROXIES",
+        d.reverse_proxy_trusted_proxies,
+    )?;
+    trusted_proxies(&s, &reverse_proxy_trusted_proxies)?;
+    let reverse_proxy_limit = s.get("REVERSE_PROXY_LIMIT", d.reverse_proxy_limit)?;
     Ok(Security {
         disable_query_auth_token: s.get("DISABLE_QUERY_AUTH_TOKEN", d.disable_query_auth_token)?,
         import_local_paths: s.get("IMPORT_LOCAL_PATHS", d.import_local_paths)?,
         secret_key: s.get("SECRET_KEY", d.secret_key)?,
         min_password_length: s.get("MIN_PASSWORD_LENGTH", d.min_password_length)?,
+        login_throttle_free_failures,
+        login_throttle_address_free_failures,
+        login_throttle_base_delay,
+        login_throttle_max_delay,
+        login_throttle_reset_after,
+        login_throttle_max_checks_per_address,
+        reverse_proxy_trusted_proxies,
+        reverse_proxy_limit,
     })
+}
+
+/// `*`, addresses and CIDR blocks; anything else stops the start.
+fn trusted_proxies(s: &Section, list: &[String]) -> Result<()> {
+    for p in list {
+        let ok =
+            p == "*" || p.parse::<std::net::IpAddr>().is_ok() || p.parse::<ipnet::IpNet>().is_ok();
+        if !ok {
+            return Err(s.error(
+                "REVERSE_PROXY_TRUSTED_PROXIES",
+                format!("{p:?} is neither an address nor a CIDR block"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 pub(crate) fn migrations(r: &mut Reader) -> Result<Migrations> {

@@ -103,7 +103,7 @@ async fn make_user(svc: &Services, name: &str, is_admin: bool) -> Actor {
     })
     .await
     .expect("create user");
-    svc.actor_by_password(name, PASSWORD)
+    svc.actor_by_password(name, PASSWORD, None)
         .await
         .expect("sign in")
         .expect("password matches")

@@ -139,7 +139,9 @@ async fn backlog_is_delivered_after_restart_once() {
     let rec = Arc::new(Recorder::default());
     let run = start(&db, rec.clone()).await;
     assert_eq!(handled_at_least(&rec, backlog.len()).await, backlog);
-    let alice = run.svc.actor_by_password("alice", crate::common::PASSWORD);
+    let alice = run
+        .svc
+        .actor_by_password("alice", crate::common::PASSWORD, None);
     let alice = alice.await.unwrap().unwrap();
     let live = open_issue(&run.svc, &alice, "while running").await;
     let mut expected = backlog.clone();
