@@ -1,5 +1,6 @@
 //! Wiring: configuration → store, git root, services → HTTP server.
 
+mod canned;
 pub mod config;
 pub mod server;
 
@@ -128,7 +129,9 @@ pub async fn serve_with(
         Some(extra) => oxforge_http::router_with(state, extra),
         None => oxforge_http::router(state),
     };
-    let result = server::run(listener, app, server::Limits::of(&cfg.server), shutdown).await;
+    let mut limits = server::Limits::of(&cfg.server);
+    limits.error_url = format!("{}api/swagger", cfg.server.effective_root_url(port)).into();
+    let result = server::run(listener, app, limits, shutdown).await;
     let _ = stop_tx.send(true);
     for h in background {
         let _ = h.await;

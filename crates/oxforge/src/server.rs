@@ -12,6 +12,7 @@
 //! - Shutdown stops accepting, lets in-flight requests finish, and waits for every
 //!   connection to close.
 
+use crate::canned::{Heads, JsonErrors};
 use axum::extract::ConnectInfo;
 use axum::Router;
 use hyper::body::Incoming;
@@ -41,6 +42,8 @@ pub struct Limits {
     /// URI and header limits, so that most oversized requests reach the router and get its
     /// JSON 414/431; only a head beyond this gets hyper's bodiless 431.
     pub max_head_bytes: usize,
+    /// The `url` of the JSON error bodies that replace hyper's bodiless ones (`canned`).
+    pub error_url: Arc<str>,
 }
 
 impl Limits {
@@ -49,6 +52,7 @@ impl Limits {
             read_header_timeout: s.read_header_timeout,
             max_connections: s.max_connections.max(1),
             max_head_bytes: (2 * (s.max_uri_length + s.max_header_bytes)).max(64 * 1024),
+            error_url: Arc::from(""),
         }
     }
 }
@@ -107,6 +111,7 @@ pub async fn run(
             make_room.subscribe(),
             limits.read_header_timeout.min(MAKE_ROOM_GRACE),
             permit,
+            limits.error_url.clone(),
         ));
     }
     drop(listener);
@@ -139,20 +144,25 @@ async fn connection(
     mut make_room: watch::Receiver<u64>,
     grace: Duration,
     _slot: OwnedSemaphorePermit,
+    error_url: Arc<str>,
 ) {
     // Whether a request ever reached the router on this connection: hyper closes an idle
     // keep-alive connection on `graceful_shutdown`, but not one that has never completed
     // a request head (it may be a slow client mid-header); that one is simply dropped.
     let started = Arc::new(AtomicBool::new(false));
+    let heads = Heads::default();
     let service = {
         let started = started.clone();
+        let heads = heads.clone();
         hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
             started.store(true, Ordering::Relaxed);
+            heads.parsed();
             req.extensions_mut().insert(ConnectInfo(peer));
             app.clone().oneshot(req.map(axum::body::Body::new))
         })
     };
-    let conn = builder.serve_connection(TokioIo::new(stream), service);
+    let io = JsonErrors::new(stream, heads, error_url);
+    let conn = builder.serve_connection(TokioIo::new(io), service);
     tokio::pin!(conn);
     let opened = tokio::time::Instant::now();
     // `make_room` was subscribed at accept: a request made since then is seen here.

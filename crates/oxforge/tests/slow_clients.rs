@@ -257,3 +257,43 @@ async fn oversized_targets_and_headers_get_json_errors() {
     .expect(200);
     s.stop().await;
 }
+
+/// Heads hyper refuses before the router (a control character in a header value, more
+/// header lines than it reads) get the JSON error shape too, also after a request that
+/// was served on the same connection.
+#[tokio::test]
+async fn malformed_heads_get_json_errors() {
+    let s = TestServer::start().await;
+    let host = s.base.trim_start_matches("http://").to_string();
+    let control = format!(
+        "POST /api/v1/user/repos HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\x01\r\nContent-Length: 2\r\n\r\n{{}}"
+    );
+    let mut many = format!("GET /api/v1/version HTTP/1.1\r\nHost: {host}\r\n");
+    for i in 0..600 {
+        many.push_str(&format!("X-H{i}: v\r\n"));
+    }
+    many.push_str("\r\n");
+    let served_first = format!("GET /api/v1/version HTTP/1.1\r\nHost: {host}\r\n\r\n{control}");
+    for (raw, status) in [(&control, 400), (&many, 431), (&served_first, 400)] {
+        let mut conn = connect(&s).await;
+        conn.write_all(raw.as_bytes()).await.unwrap();
+        let answer = read_until_closed(&mut conn, Duration::from_secs(10))
+            .await
+            .expect("the server answers and closes");
+        // The last answer on the connection is the refusal.
+        let last = &answer[answer.rfind("HTTP/1.1 ").unwrap()..];
+        assert!(last.starts_with(&format!("HTTP/1.1 {status} ")), "{answer}");
+        let body = json_body(last);
+        assert!(
+            !body["message"].as_str().unwrap_or("").is_empty(),
+            "{answer}"
+        );
+        assert!(
+            body["url"]
+                .as_str()
+                .is_some_and(|u| u.ends_with("api/swagger")),
+            "{answer}"
+        );
+    }
+    s.stop().await;
+}
