@@ -109,9 +109,11 @@ pub async fn run(
             peer,
             app.clone(),
             make_room.subscribe(),
-            limits.read_header_timeout.min(MAKE_ROOM_GRACE),
+            PerConnection {
+                grace: limits.read_header_timeout.min(MAKE_ROOM_GRACE),
+                error_url: limits.error_url.clone(),
+            },
             permit,
-            limits.error_url.clone(),
         ));
     }
     drop(listener);
@@ -136,16 +138,23 @@ async fn accept_failed(e: std::io::Error) {
     tokio::time::sleep(Duration::from_millis(100)).await;
 }
 
+/// What each connection is served with besides the router.
+struct PerConnection {
+    /// How long a new connection may take to send a request head when room is asked for.
+    grace: Duration,
+    error_url: Arc<str>,
+}
+
 async fn connection(
     builder: http1::Builder,
     stream: TcpStream,
     peer: SocketAddr,
     app: Router,
     mut make_room: watch::Receiver<u64>,
-    grace: Duration,
+    per: PerConnection,
     _slot: OwnedSemaphorePermit,
-    error_url: Arc<str>,
 ) {
+    let PerConnection { grace, error_url } = per;
     // Whether a request ever reached the router on this connection: hyper closes an idle
     // keep-alive connection on `graceful_shutdown`, but not one that has never completed
     // a request head (it may be a slow client mid-header); that one is simply dropped.
