@@ -21,6 +21,7 @@ pub mod repo_ctx;
 pub mod repos;
 mod secret;
 pub mod stars;
+pub mod statuses;
 pub mod teams;
 mod throttle;
 pub mod tokens;

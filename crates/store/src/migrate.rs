@@ -35,6 +35,10 @@ const SQLITE: &[(i64, &str)] = &[
         12,
         include_str!("../migrations/sqlite/0012_repo_lifecycle.sql"),
     ),
+    (
+        13,
+        include_str!("../migrations/sqlite/0013_statuses_org_labels.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -72,6 +76,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         12,
         include_str!("../migrations/postgres/0012_repo_lifecycle.sql"),
+    ),
+    (
+        13,
+        include_str!("../migrations/postgres/0013_statuses_org_labels.sql"),
     ),
 ];
 

@@ -10,6 +10,7 @@ mod misc;
 mod orgs;
 mod repos;
 mod stars;
+mod statuses;
 mod teams;
 mod tokens;
 mod users;
@@ -62,7 +63,8 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(branches::routes())
                 .merge(migrate::routes())
                 .merge(stars::routes())
-                .merge(collaborators::routes()),
+                .merge(collaborators::routes())
+                .merge(statuses::routes()),
         ))
         .merge(group(ISSUE, issues::routes()))
         .merge(group(ORG, orgs::routes().merge(teams::routes())))
