@@ -15,6 +15,7 @@ pub mod issues;
 pub mod lifecycle;
 pub mod migrations;
 pub mod mirrors;
+pub mod org_labels;
 pub mod org_members;
 pub mod orgs;
 pub mod repo_ctx;

@@ -7,6 +7,7 @@ mod follows;
 mod issues;
 mod migrate;
 mod misc;
+mod org_labels;
 mod orgs;
 mod repos;
 mod stars;
@@ -67,7 +68,12 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(statuses::routes()),
         ))
         .merge(group(ISSUE, issues::routes()))
-        .merge(group(ORG, orgs::routes().merge(teams::routes())))
+        .merge(group(
+            ORG,
+            orgs::routes()
+                .merge(teams::routes())
+                .merge(org_labels::routes()),
+        ))
         .merge(group(USER_ORG, orgs::user_routes()))
         .merge(group(ORG_REPO, orgs::repo_routes()))
         .merge(group(

@@ -24,3 +24,10 @@ CREATE TABLE commit_statuses (
 );
 -- The latest status of each context: a range per (repository, commit, context).
 CREATE INDEX commit_statuses_context ON commit_statuses (repo_id, sha, context, id);
+
+-- Organization labels (Gitea's labels.org_id): a label belongs to a repository or to an
+-- organization, never both; issues of the organization's repositories may carry it.
+ALTER TABLE labels ALTER COLUMN repo_id DROP NOT NULL;
+ALTER TABLE labels ADD COLUMN org_id BIGINT REFERENCES users (id) ON DELETE CASCADE;
+ALTER TABLE labels ADD CONSTRAINT labels_one_owner CHECK ((repo_id IS NULL) <> (org_id IS NULL));
+CREATE INDEX labels_org ON labels (org_id, id);
