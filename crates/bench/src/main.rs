@@ -316,6 +316,7 @@ async fn seed_issues(svc: &oxforge_service::Services) {
         let l = oxforge_core::issues::Label {
             id: 0,
             repo_id,
+            org_id: 0,
             name: name.to_string(),
             color: format!("{:06x}", i * 0x202020),
             description: String::new(),

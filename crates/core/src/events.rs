@@ -124,6 +124,13 @@ pub enum Event {
     MilestoneCreated {
         milestone_id: i64,
     },
+    /// A CI status posted for a commit (`state` is Gitea's name: `success`, ...).
+    CommitStatusCreated {
+        status_id: i64,
+        sha: String,
+        context: String,
+        state: String,
+    },
     MilestoneEdited {
         milestone_id: i64,
     },
@@ -204,6 +211,7 @@ impl Event {
             Event::LabelEdited { .. } => "label_edited",
             Event::LabelDeleted { .. } => "label_deleted",
             Event::MilestoneCreated { .. } => "milestone_created",
+            Event::CommitStatusCreated { .. } => "commit_status_created",
             Event::MilestoneEdited { .. } => "milestone_edited",
             Event::MilestoneDeleted { .. } => "milestone_deleted",
             Event::TeamMembershipChanged { .. } => "team_membership_changed",

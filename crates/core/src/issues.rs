@@ -28,7 +28,10 @@ pub struct Issue {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {
     pub id: i64,
+    /// The repository of a repository label; 0 for an organization label.
     pub repo_id: i64,
+    /// The organization of an organization label; 0 for a repository label.
+    pub org_id: i64,
     pub name: String,
     /// Six hex digits, lower case, without `#`.
     pub color: String,

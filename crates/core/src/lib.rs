@@ -12,6 +12,7 @@ pub mod query;
 pub mod scope;
 pub mod secret;
 pub mod settings;
+pub mod statuses;
 pub mod time;
 
 pub use error::{Error, ErrorKind, Result};

@@ -102,3 +102,83 @@ pub async fn refs(path: &Path) -> Result<Vec<RefInfo>> {
         })
         .collect())
 }
+
+/// Whether `name` may be looked up as a branch or tag name: nothing git would read as
+/// revision syntax (`~`, `^`, `:`, `@{`, `..`) and nothing a ref name cannot hold.
+fn plain_ref_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('-')
+        && !name.starts_with('/')
+        && !name.ends_with('/')
+        && !name.contains("..")
+        && !name.contains("@{")
+        && !name.contains("//")
+        && !name
+            .chars()
+            .any(|c| c.is_control() || " ~^:?*[\\".contains(c))
+}
+
+/// A full or abbreviated object id: 4 to 64 hex digits.
+fn hex_id(s: &str) -> bool {
+    (4..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The full id of the commit `rev` names, or `None` when it names none. With `names`,
+/// `rev` is tried as a branch (`refs/heads/`), then a tag (`refs/tags/`, peeled to its
+/// commit), then as a commit id, Gitea's order; without, only as a commit id (full or
+/// an unambiguous abbreviation).
+pub async fn resolve_commit(path: &Path, rev: &str, names: bool) -> Result<Option<String>> {
+    let mut candidates = Vec::new();
+    if names && plain_ref_name(rev) {
+        candidates.push(format!("refs/heads/{rev}"));
+        candidates.push(format!("refs/tags/{rev}"));
+    }
+    if hex_id(rev) {
+        candidates.push(rev.to_ascii_lowercase());
+    }
+    for c in candidates {
+        let mut cmd = git();
+        cmd.arg("--git-dir").arg(path).args([
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{c}^{{commit}}"),
+        ]);
+        cmd.stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null());
+        let out = cmd
+            .output()
+            .await
+            .map_err(|e| crate::git_error("rev-parse", e))?;
+        if out.status.success() {
+            let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+            if hex_id(&id) {
+                return Ok(Some(id));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Whether `sha` (a full or abbreviated id) names a commit of the repository.
+pub async fn commit_exists(path: &Path, sha: &str) -> Result<bool> {
+    Ok(resolve_commit(path, sha, false).await?.is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ref_names_exclude_revision_syntax() {
+        for ok in ["main", "feature/x", "v1.0", "deadbeef"] {
+            assert!(plain_ref_name(ok), "{ok}");
+        }
+        for bad in [
+            "main~1", "main^", "HEAD@{1}", "a..b", "-x", "a:b", "", "a b", "x/",
+        ] {
+            assert!(!plain_ref_name(bad), "{bad}");
+        }
+        assert!(hex_id("abcd") && !hex_id("abc") && !hex_id("xyz1"));
+    }
+}

@@ -47,7 +47,8 @@ impl Services {
     ) -> Result<()> {
         t.writer(actor)?;
         let mut ids = refs.ids;
-        let found = self.store.labels_by_names(t.id(), &refs.names).await?;
+        let org = crate::issues::owner_org(t.repo());
+        let found = self.store.labels_by_names(t.id(), org, &refs.names).await?;
         if let Some(missing) = refs
             .names
             .iter()
@@ -75,6 +76,7 @@ impl Services {
         let mut l = Label {
             id: 0,
             repo_id: t.id(),
+            org_id: 0,
             name: String::new(),
             color: String::new(),
             description: String::new(),
@@ -198,7 +200,7 @@ impl Services {
     }
 }
 
-fn apply_label(l: &mut Label, o: LabelOptions, max_text: usize) -> Result<()> {
+pub(crate) fn apply_label(l: &mut Label, o: LabelOptions, max_text: usize) -> Result<()> {
     if let Some(name) = o.name {
         let name = name.trim().to_string();
         if name.is_empty() {

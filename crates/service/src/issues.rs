@@ -192,12 +192,16 @@ impl Services {
             .ok_or_else(Error::not_found)
     }
 
-    /// The repository's labels among `ids`; 422 names the first unknown one.
+    /// The labels among `ids` usable on the repository's issues: its own and, in an
+    /// organization's repository, the organization's; 422 names the first other one.
     pub(crate) async fn repo_labels(&self, r: &RepoWithOwner, ids: &[i64]) -> Result<Vec<i64>> {
         let mut ids = ids.to_vec();
         ids.sort_unstable();
         ids.dedup();
-        let found = self.store.labels_by_ids(r.repo.id, &ids).await?;
+        let found = self
+            .store
+            .labels_by_ids(r.repo.id, owner_org(r), &ids)
+            .await?;
         if let Some(missing) = ids.iter().find(|id| !found.iter().any(|l| l.id == **id)) {
             return Err(Error::validation(format!(
                 "label does not exist [label_id: {missing}]"
@@ -421,7 +425,7 @@ impl Services {
         let rid = t.id();
         let label_ids = self
             .store
-            .labels_by_names(rid, &q.labels)
+            .labels_by_names(rid, 0, &q.labels)
             .await?
             .iter()
             .map(|l| l.id)
@@ -540,4 +544,13 @@ fn issue_changes(before: &Issue, after: &Issue, up: &IssueUpdate) -> Vec<Event> 
         out.push(Event::IssueAssigneesChanged { issue_id, number });
     }
     out
+}
+
+/// The organization owning the repository, whose labels its issues may carry (0: none).
+pub(crate) fn owner_org(r: &RepoWithOwner) -> i64 {
+    if r.owner.is_org() {
+        r.owner.id
+    } else {
+        0
+    }
 }

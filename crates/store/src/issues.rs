@@ -47,12 +47,14 @@ fn issue_from_row(row: &AnyRow) -> Result<Issue> {
 }
 
 const LABEL_COLUMNS: &str =
-    "l.id, l.repo_id, l.name, l.color, l.description, l.exclusive, l.archived_unix";
+    "l.id, COALESCE(l.repo_id, 0) AS repo_id, COALESCE(l.org_id, 0) AS org_id, \
+     l.name, l.color, l.description, l.exclusive, l.archived_unix";
 
 fn label_from_row(row: &AnyRow) -> Result<Label> {
     Ok(Label {
         id: get_i64(row, "id")?,
         repo_id: get_i64(row, "repo_id")?,
+        org_id: get_i64(row, "org_id")?,
         name: get_str(row, "name")?,
         color: get_str(row, "color")?,
         description: get_str(row, "description")?,
@@ -709,12 +711,31 @@ impl Store {
     // ---- labels ----
 
     pub async fn create_label(&self, repo_id: i64, l: &Label) -> Result<Label> {
+        let id = self.insert_label(Some(repo_id), None, l).await?;
+        self.label(repo_id, id).await?.ok_or_else(Error::not_found)
+    }
+
+    /// A label of the organization `org_id`.
+    pub async fn create_org_label(&self, org_id: i64, l: &Label) -> Result<Label> {
+        let id = self.insert_label(None, Some(org_id), l).await?;
+        self.org_label(org_id, id)
+            .await?
+            .ok_or_else(Error::not_found)
+    }
+
+    async fn insert_label(
+        &self,
+        repo_id: Option<i64>,
+        org_id: Option<i64>,
+        l: &Label,
+    ) -> Result<i64> {
         let now = oxforge_core::time::now();
         let row = sqlx::query(
-            "INSERT INTO labels (repo_id, name, color, description, exclusive, archived_unix, created_unix, updated_unix) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+            "INSERT INTO labels (repo_id, org_id, name, color, description, exclusive, archived_unix, created_unix, updated_unix) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
         )
         .bind(repo_id)
+        .bind(org_id)
         .bind(l.name.clone())
         .bind(l.color.clone())
         .bind(l.description.clone())
@@ -724,8 +745,46 @@ impl Store {
         .fetch_one(self.writer())
         .await
         .map_err(internal)?;
-        let id = get_i64(&row, "id")?;
-        self.label(repo_id, id).await?.ok_or_else(Error::not_found)
+        get_i64(&row, "id")
+    }
+
+    /// A label of this organization.
+    pub async fn org_label(&self, org_id: i64, id: i64) -> Result<Option<Label>> {
+        let row = sqlx::query(&format!(
+            "SELECT {LABEL_COLUMNS} FROM labels l WHERE l.org_id = $1 AND l.id = $2"
+        ))
+        .bind(org_id)
+        .bind(id)
+        .fetch_optional(self.reader())
+        .await
+        .map_err(internal)?;
+        row.map(|r| label_from_row(&r)).transpose()
+    }
+
+    /// The organization's labels by name, one page, and how many in all.
+    pub async fn org_labels(&self, org_id: i64, paging: Paging) -> Result<(Vec<Label>, i64)> {
+        let mut q = Sql::new(&format!(
+            "SELECT {LABEL_COLUMNS}, COUNT(*) OVER () AS total_count FROM labels l WHERE l.org_id = "
+        ));
+        q.bind(org_id);
+        q.push(" ORDER BY l.name, l.id");
+        q.page(Some(paging));
+        let rows = q.fetch_all(self.reader()).await.map_err(internal)?;
+        let total = match rows.first() {
+            Some(r) => get_i64(r, "total_count")?,
+            None => {
+                let row = sqlx::query("SELECT COUNT(*) AS n FROM labels WHERE org_id = $1")
+                    .bind(org_id)
+                    .fetch_one(self.reader())
+                    .await
+                    .map_err(internal)?;
+                get_i64(&row, "n")?
+            }
+        };
+        Ok((
+            rows.iter().map(label_from_row).collect::<Result<_>>()?,
+            total,
+        ))
     }
 
     pub async fn update_label(&self, l: &Label) -> Result<()> {
@@ -758,31 +817,48 @@ impl Store {
         row.map(|r| label_from_row(&r)).transpose()
     }
 
-    /// The repository's labels among `ids` (others are left out).
-    pub async fn labels_by_ids(&self, repo_id: i64, ids: &[i64]) -> Result<Vec<Label>> {
+    /// The labels among `ids` of the repository, or of the organization `org_id` (0: none)
+    /// that owns it (others are left out).
+    pub async fn labels_by_ids(
+        &self,
+        repo_id: i64,
+        org_id: i64,
+        ids: &[i64],
+    ) -> Result<Vec<Label>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
         let rows = sqlx::query(&format!(
-            "SELECT {LABEL_COLUMNS} FROM labels l WHERE l.repo_id = $1 AND l.id IN ({}) ORDER BY l.id",
+            "SELECT {LABEL_COLUMNS} FROM labels l WHERE (l.repo_id = $1 OR l.org_id = $2) \
+             AND l.id IN ({}) ORDER BY l.id",
             id_list(ids)
         ))
         .bind(repo_id)
+        .bind(org_id)
         .fetch_all(self.reader())
         .await
         .map_err(internal)?;
         rows.iter().map(label_from_row).collect()
     }
 
-    /// The repository's labels named (case-insensitively) in `names`.
-    pub async fn labels_by_names(&self, repo_id: i64, names: &[String]) -> Result<Vec<Label>> {
+    /// The labels named (case-insensitively) in `names` of the repository, or of the
+    /// organization `org_id` (0: none) that owns it.
+    pub async fn labels_by_names(
+        &self,
+        repo_id: i64,
+        org_id: i64,
+        names: &[String],
+    ) -> Result<Vec<Label>> {
         if names.is_empty() {
             return Ok(Vec::new());
         }
         let mut q = Sql::new(&format!(
-            "SELECT {LABEL_COLUMNS} FROM labels l WHERE l.repo_id = "
+            "SELECT {LABEL_COLUMNS} FROM labels l WHERE (l.repo_id = "
         ));
-        q.bind(repo_id);
+        q.bind(repo_id)
+            .push(" OR l.org_id = ")
+            .bind(org_id)
+            .push(")");
         q.push(" AND LOWER(l.name) IN (");
         for (i, n) in names.iter().enumerate() {
             if i > 0 {

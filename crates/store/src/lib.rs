@@ -16,6 +16,7 @@ mod reach;
 mod repos;
 mod sql;
 mod stars;
+mod statuses;
 mod tokens;
 mod users;
 pub mod visibility;
@@ -34,6 +35,7 @@ pub use orgs::{Memberships, NewOrg, OrgFilter, TeamFields, TEAM_EXISTS};
 pub use repos::{NewRepo, RepoFilter, RepoOrder, RepoUpdate, SearchMode, REPO_EXISTS};
 pub use sql::Arg;
 pub use stars::Follow;
+pub use statuses::NewStatus;
 pub use users::{NewUser, UserFilter, UserUpdate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -35,6 +35,10 @@ const SQLITE: &[(i64, &str)] = &[
         12,
         include_str!("../migrations/sqlite/0012_repo_lifecycle.sql"),
     ),
+    (
+        13,
+        include_str!("../migrations/sqlite/0013_statuses_org_labels.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -73,7 +77,16 @@ const POSTGRES: &[(i64, &str)] = &[
         12,
         include_str!("../migrations/postgres/0012_repo_lifecycle.sql"),
     ),
+    (
+        13,
+        include_str!("../migrations/postgres/0013_statuses_org_labels.sql"),
+    ),
 ];
+
+/// SQLite migrations that rebuild a table others reference: they run with foreign keys
+/// off (a pragma that only takes effect outside a transaction), so dropping the old table
+/// cascades nowhere, and `foreign_key_check` must find nothing before they commit.
+const SQLITE_REBUILDS: &[i64] = &[13];
 
 /// Arbitrary constant key so concurrent oxforge processes migrate one at a time.
 const PG_LOCK_KEY: i64 = 0x6f78_666f_7267;
@@ -112,25 +125,59 @@ async fn apply(backend: Backend, conn: &mut sqlx::AnyConnection) -> Result<()> {
     };
     for (version, sql) in list.iter().filter(|(v, _)| *v > current) {
         tracing::info!(version, "applying database migration");
-        let mut tx = sqlx::Connection::begin(&mut *conn)
-            .await
-            .map_err(internal)?;
-        tx.execute(sqlx::raw_sql(sql)).await.map_err(|e| {
-            tracing::error!(error = %e, version, "migration failed");
-            Error::internal(format!("database migration {version} failed"))
-        })?;
-        if *version == crate::reach::MIGRATION {
-            // The table's rows come from the rule's one definition, in Rust.
-            crate::reach::refresh(&mut tx, crate::reach::Scope::All).await?;
+        let rebuild = backend == Backend::Sqlite && SQLITE_REBUILDS.contains(version);
+        if rebuild {
+            conn.execute("PRAGMA foreign_keys = OFF")
+                .await
+                .map_err(internal)?;
         }
-        tx.execute(
-            sqlx::query("INSERT INTO schema_migrations (version, applied_unix) VALUES ($1, $2)")
-                .bind(*version)
-                .bind(oxforge_core::time::now()),
-        )
+        let result = apply_one(conn, *version, sql, rebuild).await;
+        if rebuild {
+            conn.execute("PRAGMA foreign_keys = ON")
+                .await
+                .map_err(internal)?;
+        }
+        result?;
+    }
+    Ok(())
+}
+
+async fn apply_one(
+    conn: &mut sqlx::AnyConnection,
+    version: i64,
+    sql: &str,
+    rebuild: bool,
+) -> Result<()> {
+    let mut tx = sqlx::Connection::begin(&mut *conn)
         .await
         .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+    tx.execute(sqlx::raw_sql(sql)).await.map_err(|e| {
+        tracing::error!(error = %e, version, "migration failed");
+        Error::internal(format!("database migration {version} failed"))
+    })?;
+    if version == crate::reach::MIGRATION {
+        // The table's rows come from the rule's one definition, in Rust.
+        crate::reach::refresh(&mut tx, crate::reach::Scope::All).await?;
     }
+    if rebuild {
+        let broken = tx
+            .fetch_all("PRAGMA foreign_key_check")
+            .await
+            .map_err(internal)?;
+        if !broken.is_empty() {
+            tracing::error!(version, rows = broken.len(), "migration broke foreign keys");
+            return Err(Error::internal(format!(
+                "database migration {version} failed"
+            )));
+        }
+    }
+    tx.execute(
+        sqlx::query("INSERT INTO schema_migrations (version, applied_unix) VALUES ($1, $2)")
+            .bind(version)
+            .bind(oxforge_core::time::now()),
+    )
+    .await
+    .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
     Ok(())
 }

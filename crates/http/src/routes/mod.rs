@@ -7,9 +7,11 @@ mod follows;
 mod issues;
 mod migrate;
 mod misc;
+mod org_labels;
 mod orgs;
 mod repos;
 mod stars;
+mod statuses;
 mod teams;
 mod tokens;
 mod users;
@@ -62,10 +64,16 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(branches::routes())
                 .merge(migrate::routes())
                 .merge(stars::routes())
-                .merge(collaborators::routes()),
+                .merge(collaborators::routes())
+                .merge(statuses::routes()),
         ))
         .merge(group(ISSUE, issues::routes()))
-        .merge(group(ORG, orgs::routes().merge(teams::routes())))
+        .merge(group(
+            ORG,
+            orgs::routes()
+                .merge(teams::routes())
+                .merge(org_labels::routes()),
+        ))
         .merge(group(USER_ORG, orgs::user_routes()))
         .merge(group(ORG_REPO, orgs::repo_routes()))
         .merge(group(

@@ -47,7 +47,12 @@ pub struct LabelJson {
     pub url: String,
 }
 
+/// A label as an issue of `r` (or `r`'s label list) shows it: an organization label's
+/// `url` is under its organization, `r`'s owner.
 pub fn label_json(cfg: &HttpConfig, r: &RepoWithOwner, l: &Label) -> LabelJson {
+    if l.org_id != 0 {
+        return org_label_json(cfg, &r.owner.name, l);
+    }
     LabelJson {
         id: l.id,
         name: l.name.clone(),
@@ -56,6 +61,19 @@ pub fn label_json(cfg: &HttpConfig, r: &RepoWithOwner, l: &Label) -> LabelJson {
         color: l.color.clone(),
         description: l.description.clone(),
         url: format!("{}/labels/{}", repo_api_url(cfg, r), l.id),
+    }
+}
+
+/// A label of the organization `org`.
+pub fn org_label_json(cfg: &HttpConfig, org: &str, l: &Label) -> LabelJson {
+    LabelJson {
+        id: l.id,
+        name: l.name.clone(),
+        exclusive: l.exclusive,
+        is_archived: l.archived_unix != 0,
+        color: l.color.clone(),
+        description: l.description.clone(),
+        url: format!("{}api/v1/orgs/{}/labels/{}", cfg.root_url, org, l.id),
     }
 }
 

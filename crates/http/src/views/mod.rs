@@ -4,5 +4,6 @@ pub mod branch;
 pub mod issue;
 pub mod org;
 pub mod repo;
+pub mod status;
 pub mod token;
 pub mod user;
