@@ -3,6 +3,7 @@
 mod admin;
 mod branches;
 mod collaborators;
+mod content;
 mod follows;
 mod issues;
 mod migrate;
@@ -62,7 +63,8 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(branches::routes())
                 .merge(migrate::routes())
                 .merge(stars::routes())
-                .merge(collaborators::routes()),
+                .merge(collaborators::routes())
+                .merge(content::routes()),
         ))
         .merge(group(ISSUE, issues::routes()))
         .merge(group(ORG, orgs::routes().merge(teams::routes())))
@@ -76,6 +78,7 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         ))
         .split_for_parts();
     doc.merge(branches::documented_wildcards());
+    doc.merge(content::documented_wildcards());
     (router, doc)
 }
 
