@@ -483,3 +483,34 @@ async fn a_large_file_streams_raw_and_is_listed_without_content() {
     assert!(got[..] == data[..], "raw bytes differ");
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn file_contents_in_batch_by_get_and_post() {
+    let s = TestServer::start().await;
+    let (owner, _w, _, _) = fixture(&s).await;
+    let fc = "/api/v1/repos/foo/proj/file-contents";
+    let r = s
+        .post(
+            &format!("{fc}?ref=main"),
+            &owner,
+            serde_json::json!({"files": ["README.md", "nothing", "dir", "../x"]}),
+        )
+        .await
+        .expect(200);
+    let list = r.body.as_array().unwrap();
+    assert_eq!(list.len(), 4);
+    assert_eq!(b64(&list[0]["content"]), b"hello\n");
+    assert!(list[1].is_null() && list[3].is_null());
+    assert_eq!(list[2]["type"], "dir");
+    let q = "%7B%22files%22%3A%5B%22README.md%22%5D%7D";
+    let r = s
+        .get(&format!("{fc}?ref=v1&body={q}"), &owner)
+        .await
+        .expect(200);
+    assert_eq!(b64(&r.body[0]["content"]), b"first\n");
+    s.get(&format!("{fc}?body=nope"), &owner).await.expect(400);
+    s.get(&format!("{fc}?ref=nope&body={q}"), &owner)
+        .await
+        .expect(404);
+    s.stop().await;
+}

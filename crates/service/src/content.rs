@@ -11,6 +11,8 @@ use tokio::io::AsyncRead;
 
 /// Gitea's `[api] DEFAULT_MAX_BLOB_SIZE`: larger files are listed without their content.
 pub const DEFAULT_MAX_BLOB_SIZE: u64 = 10 * 1024 * 1024;
+/// Gitea's `[api] DEFAULT_MAX_RESPONSE_SIZE`: where `file-contents` stops adding files.
+pub const DEFAULT_MAX_RESPONSE_SIZE: u64 = 100 * 1024 * 1024;
 /// Gitea's `[api] DEFAULT_GIT_TREES_PER_PAGE`: the largest page of the git-trees API.
 pub const DEFAULT_GIT_TREES_PER_PAGE: usize = 1000;
 /// Blobs up to this size are read in-process (gix inflates an object whole); larger ones
@@ -213,6 +215,55 @@ impl Services {
                     })
                     .collect::<Result<Vec<_>>>()?;
                 Ok((at, Contents::Dir(items)))
+            })
+            .await
+    }
+
+    /// The entries at `paths` (each as `contents` shows a file; `None` where there is
+    /// none), at most `limit` of them and stopping before their contents pass
+    /// `DEFAULT_MAX_RESPONSE_SIZE`: Gitea's `file-contents`.
+    pub async fn file_contents(
+        &self,
+        ctx: &RepoCtx,
+        r#ref: &str,
+        paths: Vec<String>,
+        limit: usize,
+    ) -> Result<(RefAt, Vec<Option<ContentItem>>)> {
+        Self::require_code(ctx)?;
+        let input = if r#ref.is_empty() {
+            ctx.repo().repo.default_branch.clone()
+        } else {
+            r#ref.to_string()
+        };
+        self.repos
+            .read(&self.repo_path(ctx), move |repo| {
+                let resolved = read::resolve(repo, &input)?.ok_or_else(|| no_ref(&input))?;
+                let commit = resolved.commit;
+                let mut out = Vec::new();
+                let mut size = 0u64;
+                for path in paths {
+                    let found = match read::entry(repo, commit, &path)? {
+                        Some(e) => {
+                            let last = last_commit_of(repo, commit, &e.path)?;
+                            Some(item(repo, commit, e, true, last)?)
+                        }
+                        None => None,
+                    };
+                    // Counted as Gitea counts it: the base64 text.
+                    let n = found
+                        .as_ref()
+                        .and_then(|i| i.content.as_ref())
+                        .map_or(0, |c| c.len().div_ceil(3) as u64 * 4);
+                    size += n;
+                    if size > DEFAULT_MAX_RESPONSE_SIZE {
+                        break;
+                    }
+                    out.push(found);
+                    if out.len() >= limit {
+                        break;
+                    }
+                }
+                Ok((RefAt { resolved, input }, out))
             })
             .await
     }

@@ -26,6 +26,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(root))
         .routes(routes!(git_tree))
         .routes(routes!(git_blob))
+        .routes(routes!(file_contents_get, file_contents_post))
         .route("/repos/{owner}/{repo}/contents/{*filepath}", get(contents))
         .route("/repos/{owner}/{repo}/raw/{*filepath}", get(raw))
         .route("/repos/{owner}/{repo}/media/{*filepath}", get(media))
@@ -279,4 +280,63 @@ async fn git_blob(
     let b = st.svc.git_blob(&ctx, &sha).await?;
     let full = format!("{}/{}", ctx.repo().owner.name, ctx.repo().repo.name);
     Ok(Json(blob_json(&st.cfg, &full, b)))
+}
+
+/// Gitea's `GetFilesOptions`.
+#[derive(serde::Deserialize, Default, utoipa::ToSchema)]
+#[schema(as = GetFilesOptions)]
+#[serde(default)]
+pub struct GetFilesOptions {
+    pub files: Vec<String>,
+}
+
+async fn file_contents_of(
+    door: Door,
+    owner: &str,
+    repo: &str,
+    uri: &axum::http::Uri,
+    files: Vec<String>,
+) -> ApiResult<Json<Vec<Option<ContentsJson>>>> {
+    let Door { st, caller } = door;
+    let ctx = st.svc.repo_ctx(&caller, owner, repo).await?;
+    let r#ref = query_value(uri, "ref").unwrap_or_default();
+    let limit = st.cfg.api.default_paging_num.max(1) as usize;
+    let (at, items) = st
+        .svc
+        .file_contents(&ctx, r#ref.trim(), files, limit)
+        .await?;
+    let full = format!("{}/{}", ctx.repo().owner.name, ctx.repo().repo.name);
+    Ok(Json(
+        items
+            .into_iter()
+            .map(|it| it.map(|it| contents_json(&st.cfg, &full, &at, it)))
+            .collect(),
+    ))
+}
+
+#[utoipa::path(get, path = "/repos/{owner}/{repo}/file-contents", tag = "repository", operation_id = "repoGetFileContents",
+    params(("owner" = String, Path, description = "owner of the repo"), ("repo" = String, Path, description = "name of the repo"), ("ref" = Option<String>, Query, description = "The name of the commit/branch/tag. Default to the repository’s default branch."), ("body" = String, Query, description = "The JSON encoded body (see the POST request): {\"files\": [\"filename1\", \"filename2\"]}")),
+    responses((status = 200, description = "The files asked for (null where there is none)", body = Vec<ContentsJson>), (status = 400, description = "An invalid body parameter"), (status = 404, description = "No such ref or repository")))]
+async fn file_contents_get(
+    door: Door,
+    Path((owner, repo)): Path<(String, String)>,
+    OriginalUri(uri): OriginalUri,
+) -> ApiResult<Json<Vec<Option<ContentsJson>>>> {
+    let body = query_value(&uri, "body").unwrap_or_default();
+    let opts: GetFilesOptions = serde_json::from_str(&body)
+        .map_err(|_| oxforge_core::Error::bad_request("invalid body parameter"))?;
+    file_contents_of(door, &owner, &repo, &uri, opts.files).await
+}
+
+#[utoipa::path(post, path = "/repos/{owner}/{repo}/file-contents", tag = "repository", operation_id = "repoGetFileContentsPost",
+    params(("owner" = String, Path, description = "owner of the repo"), ("repo" = String, Path, description = "name of the repo"), ("ref" = Option<String>, Query, description = "The name of the commit/branch/tag. Default to the repository’s default branch.")),
+    request_body = GetFilesOptions,
+    responses((status = 200, description = "The files asked for (null where there is none)", body = Vec<ContentsJson>), (status = 404, description = "No such ref or repository")))]
+async fn file_contents_post(
+    door: Door,
+    Path((owner, repo)): Path<(String, String)>,
+    OriginalUri(uri): OriginalUri,
+    crate::body::Body(opts): crate::body::Body<GetFilesOptions>,
+) -> ApiResult<Json<Vec<Option<ContentsJson>>>> {
+    file_contents_of(door, &owner, &repo, &uri, opts.files).await
 }

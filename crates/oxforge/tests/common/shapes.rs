@@ -210,6 +210,21 @@ pub fn check_response(method: &str, full_path: &str, status: u16, body: &Value) 
         for (i, v) in list.iter().enumerate() {
             check_schema(schema, v, &format!("{method} {path}[{i}]"), &mut errors);
         }
+    } else if path.ends_with("/file-contents") {
+        // Files that could not be read are null there (Gitea's description says so).
+        let found: Vec<Value> = body
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|v| !v.is_null())
+            .cloned()
+            .collect();
+        check_schema(
+            schema,
+            &Value::Array(found),
+            &format!("{method} {path}"),
+            &mut errors,
+        );
     } else {
         check_schema(schema, body, &format!("{method} {path}"), &mut errors);
     }
