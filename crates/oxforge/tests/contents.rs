@@ -514,3 +514,43 @@ async fn file_contents_in_batch_by_get_and_post() {
         .expect(404);
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn contents_ext_includes_what_is_asked() {
+    let s = TestServer::start().await;
+    let (owner, _w, _, second) = fixture(&s).await;
+    let x = "/api/v1/repos/foo/proj/contents-ext";
+    let plain = s.get(&format!("{x}/README.md"), &owner).await.expect(200);
+    let f = &plain.body["file_contents"];
+    assert!(f["content"].is_null() && f.get("last_commit_sha").is_none());
+    assert!(plain.body.get("dir_contents").is_none());
+    let full = s
+        .get(
+            &format!("{x}/README.md?includes=file_content,commit_metadata,commit_message"),
+            &owner,
+        )
+        .await
+        .expect(200);
+    let f = &full.body["file_contents"];
+    assert_eq!(b64(&f["content"]), b"hello\n");
+    assert_eq!(f["last_commit_sha"], second.as_str());
+    assert_eq!(f["last_commit_message"].as_str().unwrap().trim(), "two");
+    let root = s
+        .get(&format!("{x}/%2F?includes=file_content"), &owner)
+        .await
+        .expect(200);
+    let dir = root.body["dir_contents"].as_array().unwrap();
+    assert_eq!(dir.len(), 6);
+    assert!(dir.iter().all(|e| e["content"].is_null()));
+    s.get(&format!("{x}/README.md?includes=bogus"), &owner)
+        .await
+        .expect(400);
+    s.get(&format!("{x}/nothing"), &owner).await.expect(404);
+    s.repo(&owner, "empty", false).await;
+    let e = s
+        .get("/api/v1/repos/foo/empty/contents-ext/%2F", &owner)
+        .await
+        .expect(200);
+    assert_eq!(e.body["dir_contents"], serde_json::json!([]));
+    s.stop().await;
+}

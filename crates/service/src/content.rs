@@ -49,6 +49,18 @@ pub struct ContentItem {
     /// A submodule's URL from `.gitmodules`.
     pub submodule_url: Option<String>,
     pub last_commit: Option<CommitInfo>,
+    /// Whether to show the last commit's id and dates, and its message.
+    pub commit_metadata: bool,
+    pub commit_message: bool,
+}
+
+/// What `contents` includes (Gitea's `includes` of `contents-ext`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ContentOpts {
+    /// A file's bytes (never in a listing).
+    pub file_content: bool,
+    pub commit_metadata: bool,
+    pub commit_message: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -145,6 +157,8 @@ fn item(
         submodule_url: None,
         last_commit,
         entry,
+        commit_metadata: true,
+        commit_message: false,
     };
     match it.entry.kind {
         EntryKind::File | EntryKind::Executable
@@ -183,6 +197,7 @@ impl Services {
         ctx: &RepoCtx,
         r#ref: &str,
         path: &str,
+        opts: ContentOpts,
     ) -> Result<(RefAt, Contents)> {
         Self::require_code(ctx)?;
         let input = if r#ref.is_empty() {
@@ -197,21 +212,33 @@ impl Services {
                 let at = RefAt { resolved, input };
                 let commit = at.resolved.commit;
                 let entry = read::entry(repo, commit, &path)?.ok_or_else(|| no_path(&path))?;
+                let with_commits = opts.commit_metadata || opts.commit_message;
+                let mark = |mut it: ContentItem| {
+                    it.commit_metadata = opts.commit_metadata;
+                    it.commit_message = opts.commit_message;
+                    it
+                };
                 if entry.kind != EntryKind::Dir {
-                    let last = last_commit_of(repo, commit, &entry.path)?;
-                    return Ok((
-                        at,
-                        Contents::File(Box::new(item(repo, commit, entry, true, last)?)),
-                    ));
+                    let last = if with_commits {
+                        last_commit_of(repo, commit, &entry.path)?
+                    } else {
+                        None
+                    };
+                    let it = item(repo, commit, entry, opts.file_content, last)?;
+                    return Ok((at, Contents::File(Box::new(mark(it)))));
                 }
                 let entries = read::tree_entries(repo, entry.id, &entry.path)?;
                 let names: Vec<String> = entries.iter().map(|e| e.name.clone()).collect();
-                let mut last = last_commits(repo, commit, &entry.path, &names)?;
+                let mut last = if with_commits {
+                    last_commits(repo, commit, &entry.path, &names)?
+                } else {
+                    HashMap::new()
+                };
                 let items = entries
                     .into_iter()
                     .map(|e| {
                         let l = last.remove(&e.name);
-                        item(repo, commit, e, false, l)
+                        item(repo, commit, e, false, l).map(mark)
                     })
                     .collect::<Result<Vec<_>>>()?;
                 Ok((at, Contents::Dir(items)))

@@ -15,7 +15,7 @@ use axum::routing::get;
 use axum::Json;
 use oxforge_core::time::http_date;
 use oxforge_git::read::EntryKind;
-use oxforge_service::content::{Contents, RawBlob, RawBody};
+use oxforge_service::content::{ContentOpts, Contents, RawBlob, RawBody};
 use tokio::io::AsyncReadExt;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -28,6 +28,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(git_blob))
         .routes(routes!(file_contents_get, file_contents_post))
         .route("/repos/{owner}/{repo}/contents/{*filepath}", get(contents))
+        .route(
+            "/repos/{owner}/{repo}/contents-ext/{*filepath}",
+            get(contents_ext),
+        )
         .route("/repos/{owner}/{repo}/raw/{*filepath}", get(raw))
         .route("/repos/{owner}/{repo}/media/{*filepath}", get(media))
 }
@@ -35,7 +39,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// The OpenAPI entries of the wildcard routes above.
 pub fn documented_wildcards() -> utoipa::openapi::OpenApi {
     #[derive(utoipa::OpenApi)]
-    #[openapi(paths(contents, raw, media))]
+    #[openapi(paths(contents, contents_ext, raw, media))]
     struct Wildcards;
     <Wildcards as utoipa::OpenApi>::openapi()
 }
@@ -57,7 +61,12 @@ async fn contents_at(
     let Door { st, caller } = door;
     let ctx = st.svc.repo_ctx(&caller, owner, repo).await?;
     let r#ref = query_value(uri, "ref").unwrap_or_default();
-    let (at, c) = st.svc.contents(&ctx, r#ref.trim(), path).await?;
+    let opts = ContentOpts {
+        file_content: true,
+        commit_metadata: true,
+        commit_message: false,
+    };
+    let (at, c) = st.svc.contents(&ctx, r#ref.trim(), path, opts).await?;
     let full = format!("{}/{}", ctx.repo().owner.name, ctx.repo().repo.name);
     Ok(Json(match c {
         Contents::File(it) => {
@@ -339,4 +348,70 @@ async fn file_contents_post(
     crate::body::Body(opts): crate::body::Body<GetFilesOptions>,
 ) -> ApiResult<Json<Vec<Option<ContentsJson>>>> {
     file_contents_of(door, &owner, &repo, &uri, opts.files).await
+}
+
+/// Gitea's `ContentsExtResponse`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = ContentsExtResponse)]
+pub struct ContentsExtJson {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_contents: Option<ContentsJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dir_contents: Option<Vec<ContentsJson>>,
+}
+
+#[utoipa::path(get, path = "/repos/{owner}/{repo}/contents-ext/{filepath}", tag = "repository", operation_id = "repoGetContentsExt",
+    params(("owner" = String, Path, description = "owner of the repo"), ("repo" = String, Path, description = "name of the repo"), ("filepath" = String, Path, description = "path of the dir, file, symlink or submodule in the repo. Swagger requires path parameter to be \"required\", you can leave it empty or pass a single dot (\".\") to get the root directory."), ("ref" = Option<String>, Query, description = "the name of the commit/branch/tag, default to the repository’s default branch."), ("includes" = Option<String>, Query, description = "By default this API's response only contains file's metadata. Use comma-separated \"includes\" options to retrieve more fields. Option \"file_content\" will try to retrieve the file content, \"lfs_metadata\" will try to retrieve LFS metadata, \"commit_metadata\" will try to retrieve commit metadata, and \"commit_message\" will try to retrieve commit message.")),
+    responses((status = 200, description = "The entry, or the directory's entries", body = ContentsExtJson), (status = 400, description = "An unknown include option"), (status = 404, description = "No such path or ref")))]
+async fn contents_ext(
+    Door { st, caller }: Door,
+    Path((owner, repo, path)): Path<(String, String, String)>,
+    OriginalUri(uri): OriginalUri,
+) -> ApiResult<Json<ContentsExtJson>> {
+    let mut opts = ContentOpts::default();
+    for inc in query_value(&uri, "includes").unwrap_or_default().split(',') {
+        match inc {
+            "" => {}
+            "file_content" => opts.file_content = true,
+            // LFS metadata comes with LFS (issue 17): no pointer is reported yet.
+            "lfs_metadata" => {}
+            "commit_metadata" => opts.commit_metadata = true,
+            "commit_message" => opts.commit_message = true,
+            other => {
+                return Err(oxforge_core::Error::bad_request(format!(
+                    "unknown include option \"{other}\""
+                ))
+                .into())
+            }
+        }
+    }
+    let ctx = st.svc.repo_ctx(&caller, &owner, &repo).await?;
+    let path = if path == "." || path == "/" {
+        ""
+    } else {
+        path.as_str()
+    };
+    if path.is_empty() && ctx.repo().repo.is_empty {
+        return Ok(Json(ContentsExtJson {
+            file_contents: None,
+            dir_contents: Some(Vec::new()),
+        }));
+    }
+    let r#ref = query_value(&uri, "ref").unwrap_or_default();
+    let (at, c) = st.svc.contents(&ctx, r#ref.trim(), path, opts).await?;
+    let full = format!("{}/{}", ctx.repo().owner.name, ctx.repo().repo.name);
+    Ok(Json(match c {
+        Contents::File(it) => ContentsExtJson {
+            file_contents: Some(contents_json(&st.cfg, &full, &at, *it)),
+            dir_contents: None,
+        },
+        Contents::Dir(list) => ContentsExtJson {
+            file_contents: None,
+            dir_contents: Some(
+                list.into_iter()
+                    .map(|it| contents_json(&st.cfg, &full, &at, it))
+                    .collect(),
+            ),
+        },
+    }))
 }

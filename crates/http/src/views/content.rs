@@ -92,7 +92,8 @@ pub fn contents_json(
 ) -> ContentsJson {
     let api = format!("{}api/v1/repos/{}", cfg.root_url, full_name);
     let html = format!("{}{}", cfg.root_url, full_name);
-    let e = it.entry;
+    let meta = it.last_commit.as_ref().filter(|_| it.commit_metadata);
+    let e = it.entry.clone();
     let path = path_escape_segments(&e.path);
     let self_url = format!("{api}/contents/{path}?ref={}", query_escape(&at.input));
     let (is_blob, is_sub) = (
@@ -112,10 +113,14 @@ pub fn contents_json(
         name: e.name,
         path: e.path.clone(),
         sha: e.id.to_string(),
-        last_commit_sha: it.last_commit.as_ref().map(|c| c.id.to_string()),
-        last_committer_date: it.last_commit.as_ref().map(|c| rfc3339(c.committer.time)),
-        last_author_date: it.last_commit.as_ref().map(|c| rfc3339(c.author.time)),
-        last_commit_message: None,
+        last_commit_sha: meta.map(|c| c.id.to_string()),
+        last_committer_date: meta.map(|c| rfc3339(c.committer.time)),
+        last_author_date: meta.map(|c| rfc3339(c.author.time)),
+        last_commit_message: it
+            .last_commit
+            .as_ref()
+            .filter(|_| it.commit_message)
+            .map(|c| c.message.clone()),
         kind: kind_name(e.kind).into(),
         size: e.size as i64,
         encoding: content.as_ref().map(|_| "base64".to_string()),

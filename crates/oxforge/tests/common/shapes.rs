@@ -12,8 +12,13 @@ const OMITTED_WHEN_EMPTY: &[(&str, &str)] = &[
     ("Repository", "external_wiki"),
     ("Repository", "repo_transfer"),
     ("ContentsResponse", "last_commit_message"),
+    ("ContentsResponse", "last_commit_sha"),
+    ("ContentsResponse", "last_committer_date"),
+    ("ContentsResponse", "last_author_date"),
     ("ContentsResponse", "lfs_oid"),
     ("ContentsResponse", "lfs_size"),
+    ("ContentsExtResponse", "file_contents"),
+    ("ContentsExtResponse", "dir_contents"),
     ("GitBlobResponse", "lfs_oid"),
     ("GitBlobResponse", "lfs_size"),
 ];
