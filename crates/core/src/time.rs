@@ -15,6 +15,14 @@ pub fn rfc3339(unix: i64) -> String {
         .to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// An HTTP date (`Last-Modified`): `Sun, 13 Sep 2020 12:26:40 GMT`.
+pub fn http_date(unix: i64) -> String {
+    DateTime::<Utc>::from_timestamp(unix, 0)
+        .unwrap_or_default()
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string()
+}
+
 /// For fields Gitea leaves at Go's zero time when unset (0 means unset here).
 pub fn rfc3339_or_zero(unix: i64) -> String {
     if unix == 0 {

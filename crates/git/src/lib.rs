@@ -1,5 +1,6 @@
 //! The only place that runs `git` or touches repositories on disk.
 
+pub mod content;
 pub mod read;
 pub mod refs;
 pub mod remote;

@@ -7,7 +7,7 @@ use oxforge_core::{Error, Result};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-pub use gix::ObjectId;
+pub use gix::{ObjectId, Repository};
 
 /// Open repositories kept for reuse (opening reads config and ref stores).
 const CACHE_MAX: usize = 128;
@@ -131,6 +131,10 @@ fn is_hex_id(s: &str) -> bool {
 }
 
 fn peel_ref_to_commit(repo: &gix::Repository, full: &str) -> Result<Option<ObjectId>> {
+    // A name git refuses as a ref (`.git`, `a.lock`, ...) names none.
+    if gix::refs::FullName::try_from(full).is_err() {
+        return Ok(None);
+    }
     let Some(mut r) = repo
         .try_find_reference(full)
         .map_err(|e| read_error("reference", e))?

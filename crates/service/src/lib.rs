@@ -5,6 +5,7 @@ pub mod actor;
 pub mod avatars;
 pub mod cleanup;
 pub mod collaborators;
+pub mod content;
 pub mod events;
 pub mod follows;
 pub mod git_access;

@@ -3,6 +3,7 @@
 mod admin;
 mod branches;
 mod collaborators;
+mod content;
 mod follows;
 mod issues;
 mod migrate;
@@ -65,7 +66,8 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(migrate::routes())
                 .merge(stars::routes())
                 .merge(collaborators::routes())
-                .merge(statuses::routes()),
+                .merge(statuses::routes())
+                .merge(content::routes()),
         ))
         .merge(group(ISSUE, issues::routes()))
         .merge(group(
@@ -84,6 +86,7 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         ))
         .split_for_parts();
     doc.merge(branches::documented_wildcards());
+    doc.merge(content::documented_wildcards());
     (router, doc)
 }
 
