@@ -6,6 +6,7 @@ pub mod avatars;
 pub mod cleanup;
 pub mod collaborators;
 pub mod events;
+pub mod files;
 pub mod follows;
 pub mod git_access;
 pub mod hosts;

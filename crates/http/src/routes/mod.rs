@@ -3,6 +3,7 @@
 mod admin;
 mod branches;
 mod collaborators;
+mod file_edits;
 mod follows;
 mod issues;
 mod migrate;
@@ -60,6 +61,7 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             REPO,
             repos::routes()
                 .merge(branches::routes())
+                .merge(file_edits::routes())
                 .merge(migrate::routes())
                 .merge(stars::routes())
                 .merge(collaborators::routes()),
@@ -76,6 +78,7 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         ))
         .split_for_parts();
     doc.merge(branches::documented_wildcards());
+    doc.merge(file_edits::documented_wildcards());
     (router, doc)
 }
 

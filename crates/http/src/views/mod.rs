@@ -1,6 +1,7 @@
 //! JSON shapes, one module per resource, mirroring Gitea's swagger definitions.
 
 pub mod branch;
+pub mod file_edit;
 pub mod issue;
 pub mod org;
 pub mod repo;

@@ -11,6 +11,8 @@ const OMITTED_WHEN_EMPTY: &[(&str, &str)] = &[
     ("Repository", "external_tracker"),
     ("Repository", "external_wiki"),
     ("Repository", "repo_transfer"),
+    ("ContentsResponse", "lfs_oid"),
+    ("ContentsResponse", "lfs_size"),
 ];
 
 /// Properties Gitea declares as pointers (`*time.Time`, `[]*User`) and sends as `null`
@@ -22,6 +24,10 @@ const NULL_WHEN_EMPTY: &[(&str, &str)] = &[
     ("Milestone", "closed_at"),
     ("Milestone", "due_on"),
     ("PullRequestMeta", "merged_at"),
+    ("ContentsResponse", "target"),
+    ("ContentsResponse", "submodule_git_url"),
+    ("ContentsResponse", "encoding"),
+    ("ContentsResponse", "content"),
 ];
 
 fn swagger() -> &'static Value {
@@ -112,8 +118,11 @@ fn operation<'a>(doc: &'a Value, method: &str, path: &str) -> Option<&'a Value> 
         let t: Vec<&str> = template.trim_matches('/').split('/').collect();
         let last_is_param = t.last().is_some_and(|s| s.starts_with('{'));
         // The last parameter of branch and ref routes may span several segments.
-        let wildcard =
-            last_is_param && (template.ends_with("{branch}") || template.ends_with("{ref}"));
+        let wildcard = last_is_param
+            && (template.ends_with("{branch}")
+                || template.ends_with("{ref}")
+                || template.ends_with("{filepath}")
+                || template.ends_with("{tag}"));
         let len_ok = t.len() == segs.len() || (wildcard && segs.len() > t.len());
         if !len_ok {
             continue;
