@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod actor;
 pub mod avatars;
+pub mod branches;
 pub mod cleanup;
 pub mod collaborators;
 pub mod events;
