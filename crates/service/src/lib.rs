@@ -23,6 +23,7 @@ pub mod repo_ctx;
 pub mod repos;
 mod secret;
 pub mod stars;
+pub mod tags;
 pub mod teams;
 mod throttle;
 pub mod tokens;

@@ -11,6 +11,7 @@ mod misc;
 mod orgs;
 mod repos;
 mod stars;
+mod tags;
 mod teams;
 mod tokens;
 mod users;
@@ -62,6 +63,7 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             repos::routes()
                 .merge(branches::routes())
                 .merge(file_edits::routes())
+                .merge(tags::routes())
                 .merge(migrate::routes())
                 .merge(stars::routes())
                 .merge(collaborators::routes()),
@@ -79,6 +81,7 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .split_for_parts();
     doc.merge(branches::documented_wildcards());
     doc.merge(file_edits::documented_wildcards());
+    doc.merge(tags::documented_wildcards());
     (router, doc)
 }
 

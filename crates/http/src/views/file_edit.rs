@@ -96,7 +96,7 @@ pub struct FilesResponse {
 }
 
 /// Escapes each segment of a path for a URL, keeping the `/`s.
-fn escape_path(p: &str) -> String {
+pub fn escape_path(p: &str) -> String {
     p.split('/')
         .map(|s| {
             form_urlencoded::byte_serialize(s.as_bytes())

@@ -5,5 +5,6 @@ pub mod file_edit;
 pub mod issue;
 pub mod org;
 pub mod repo;
+pub mod tag;
 pub mod token;
 pub mod user;
