@@ -5,6 +5,8 @@ pub mod read;
 pub mod refs;
 pub mod remote;
 pub mod smart;
+pub mod tags;
+pub mod write;
 
 use oxforge_core::{Error, Result};
 use std::collections::HashMap;

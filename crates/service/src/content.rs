@@ -180,11 +180,6 @@ fn item(
 }
 
 impl Services {
-    fn repo_path(&self, ctx: &RepoCtx) -> std::path::PathBuf {
-        let r = ctx.repo();
-        self.repos.path(&r.owner.name, &r.repo.name)
-    }
-
     fn require_code(ctx: &RepoCtx) -> Result<()> {
         ctx.require_mode(AccessMode::Read, "you may not read this repository's code")
     }

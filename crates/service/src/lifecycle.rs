@@ -234,13 +234,33 @@ impl Services {
                 })
                 .cloned()
                 .collect();
+            self.settle_applied(repo_id, &current, &path, pusher_id, applied)
+                .await?;
+        }
+        if let Some(id) = mark {
+            self.store.clear_push_mark(id).await?;
+        }
+        Ok(())
+    }
+
+    /// The row and events of ref updates known to be applied (an API edit whose
+    /// compare-and-swap succeeded: the ref may have moved on since, by another edit).
+    pub(crate) async fn settle_applied(
+        &self,
+        repo_id: i64,
+        current: &oxforge_core::model::RepoWithOwner,
+        path: &Path,
+        pusher_id: Option<i64>,
+        applied: Vec<RefUpdate>,
+    ) -> Result<()> {
+        {
             let heads: Vec<&str> = applied
                 .iter()
                 .filter_map(|r| r.name.strip_prefix("refs/heads/"))
                 .collect();
             // Only a repository that was empty takes its default from the push.
             let pick = current.repo.is_empty.then_some(heads.as_slice());
-            self.refresh_after_refs(repo_id, &path, &current.repo.default_branch, pick)
+            self.refresh_after_refs(repo_id, path, &current.repo.default_branch, pick)
                 .await?;
             if !applied.is_empty() {
                 let repo = Some(repo_id);
@@ -251,9 +271,6 @@ impl Services {
                     self.emit_as(pusher_id, repo, event).await;
                 }
             }
-        }
-        if let Some(id) = mark {
-            self.store.clear_push_mark(id).await?;
         }
         Ok(())
     }

@@ -119,3 +119,11 @@ impl Services {
         })
     }
 }
+
+impl crate::Services {
+    /// The directory of the checked repository.
+    pub(crate) fn repo_path(&self, ctx: &RepoCtx) -> std::path::PathBuf {
+        let r = ctx.repo();
+        self.repos.path(&r.owner.name, &r.repo.name)
+    }
+}

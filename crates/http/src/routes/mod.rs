@@ -4,6 +4,7 @@ mod admin;
 mod branches;
 mod collaborators;
 mod content;
+mod file_edits;
 mod follows;
 mod issues;
 mod migrate;
@@ -13,6 +14,7 @@ mod orgs;
 mod repos;
 mod stars;
 mod statuses;
+mod tags;
 mod teams;
 mod tokens;
 mod users;
@@ -63,6 +65,8 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             REPO,
             repos::routes()
                 .merge(branches::routes())
+                .merge(file_edits::routes())
+                .merge(tags::routes())
                 .merge(migrate::routes())
                 .merge(stars::routes())
                 .merge(collaborators::routes())
@@ -87,6 +91,8 @@ fn api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .split_for_parts();
     doc.merge(branches::documented_wildcards());
     doc.merge(content::documented_wildcards());
+    doc.merge(file_edits::documented_wildcards());
+    doc.merge(tags::documented_wildcards());
     (router, doc)
 }
 

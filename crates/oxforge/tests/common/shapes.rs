@@ -133,8 +133,11 @@ fn operation<'a>(doc: &'a Value, method: &str, path: &str) -> Option<&'a Value> 
         let t: Vec<&str> = template.trim_matches('/').split('/').collect();
         let last_is_param = t.last().is_some_and(|s| s.starts_with('{'));
         // The last parameter of branch and ref routes may span several segments.
-        let wildcard =
-            last_is_param && (template.ends_with("{branch}") || template.ends_with("{ref}"));
+        let wildcard = last_is_param
+            && (template.ends_with("{branch}")
+                || template.ends_with("{ref}")
+                || template.ends_with("{filepath}")
+                || template.ends_with("{tag}"));
         let len_ok = t.len() == segs.len() || (wildcard && segs.len() > t.len());
         if !len_ok {
             continue;
