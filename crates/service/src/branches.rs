@@ -11,9 +11,7 @@ use oxforge_git::refs::BranchInfo;
 use oxforge_git::write::{self, RefMove};
 use oxforge_store::RepoUpdate;
 
-fn zero(id: &ObjectId) -> String {
-    "0".repeat(id.to_string().len())
-}
+use crate::files::zero_for as zero;
 
 impl Services {
     async fn branch_id(&self, ctx: &RepoCtx, name: &str) -> Result<Option<ObjectId>> {
@@ -95,27 +93,14 @@ impl Services {
             )));
         };
         let full = format!("refs/heads/{name}");
-        let moved = self
-            .move_refs(
-                ctx,
-                actor,
-                vec![RefMove {
-                    name: full.clone(),
-                    old: Some(old),
-                    new: None,
-                }],
-                vec![RefUpdate {
-                    name: full,
-                    old: old.to_string(),
-                    new: zero(&old),
-                }],
-                None,
-            )
-            .await?;
-        if !moved {
-            return Err(Error::conflict("the branch has changed since it was read"));
-        }
-        Ok(())
+        self.delete_ref(
+            ctx,
+            actor,
+            full,
+            old,
+            "the branch has changed since it was read",
+        )
+        .await
     }
 
     /// Gitea's `RenameBranch` (1.23+): renaming the default branch moves HEAD and the

@@ -51,7 +51,8 @@ pub struct Edited {
     pub files: Vec<Option<FileAfter>>,
 }
 
-fn zero_for(id: &ObjectId) -> String {
+/// The all-zero id of `id`'s hash kind (git's "no object").
+pub(crate) fn zero_for(id: &ObjectId) -> String {
     "0".repeat(id.to_string().len())
 }
 
@@ -308,6 +309,32 @@ impl Services {
             branch: target,
             files,
         })
+    }
+
+    /// Deletes ref `full` (a branch or tag) as a push would, if it still points at `old`;
+    /// conflict (`changed`) when it moved meanwhile.
+    pub(crate) async fn delete_ref(
+        &self,
+        ctx: &RepoCtx,
+        actor: &Actor,
+        full: String,
+        old: ObjectId,
+        changed: &str,
+    ) -> Result<()> {
+        let moves = vec![RefMove {
+            name: full.clone(),
+            old: Some(old),
+            new: None,
+        }];
+        let updates = vec![RefUpdate {
+            name: full,
+            old: old.to_string(),
+            new: zero_for(&old),
+        }];
+        if !self.move_refs(ctx, actor, moves, updates, None).await? {
+            return Err(Error::conflict(changed.to_string()));
+        }
+        Ok(())
     }
 
     /// Moves refs as a push would: marked first, each ref only if it still has the value

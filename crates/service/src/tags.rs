@@ -11,9 +11,7 @@ use oxforge_git::read::{self, ObjectId};
 use oxforge_git::tags::{self, Annotated, TagInfo};
 use oxforge_git::write::{self, Ident, RefMove};
 
-fn zero(id: &ObjectId) -> String {
-    "0".repeat(id.to_string().len())
-}
+use crate::files::zero_for as zero;
 
 fn no_tag(name: &str) -> Error {
     Error::not_found_msg(format!("tag does not exist [name: {name}]"))
@@ -144,26 +142,13 @@ impl Services {
         else {
             return Err(no_tag(name));
         };
-        let moved = self
-            .move_refs(
-                ctx,
-                actor,
-                vec![RefMove {
-                    name: full.clone(),
-                    old: Some(old),
-                    new: None,
-                }],
-                vec![RefUpdate {
-                    name: full,
-                    old: old.to_string(),
-                    new: zero(&old),
-                }],
-                None,
-            )
-            .await?;
-        if !moved {
-            return Err(Error::conflict("the tag has changed since it was read"));
-        }
-        Ok(())
+        self.delete_ref(
+            ctx,
+            actor,
+            full,
+            old,
+            "the tag has changed since it was read",
+        )
+        .await
     }
 }
