@@ -195,22 +195,27 @@ pub fn resolve(repo: &gix::Repository, name: &str) -> Result<Option<Resolved>> {
             }));
         }
     }
-    if is_hex_id(name) {
-        let found = match ObjectId::from_hex(name.as_bytes()) {
-            Ok(id) => Some(id),
-            Err(_) => repo.rev_parse_single(name).ok().map(|id| id.detach()),
-        };
-        if let Some(id) = found {
-            if let Some(commit) = commit_of(repo, id)? {
-                return Ok(Some(Resolved {
-                    commit,
-                    kind: RefKind::Commit,
-                    name: name.to_string(),
-                }));
-            }
-        }
+    Ok(commit_id(repo, name)?.map(|commit| Resolved {
+        commit,
+        kind: RefKind::Commit,
+        name: name.to_string(),
+    }))
+}
+
+/// The commit a full or unambiguous abbreviated id names (an annotated tag's id is
+/// peeled to its commit); refs are not consulted.
+pub fn commit_id(repo: &gix::Repository, id: &str) -> Result<Option<ObjectId>> {
+    if !is_hex_id(id) {
+        return Ok(None);
     }
-    Ok(None)
+    let found = match ObjectId::from_hex(id.as_bytes()) {
+        Ok(id) => Some(id),
+        Err(_) => repo.rev_parse_single(id).ok().map(|id| id.detach()),
+    };
+    match found {
+        Some(id) => commit_of(repo, id),
+        None => Ok(None),
+    }
 }
 
 fn kind_of(mode: gix::object::tree::EntryMode) -> EntryKind {

@@ -12,6 +12,7 @@ use oxforge_core::model::User;
 use oxforge_core::paging::Paging;
 use oxforge_core::statuses::{combine, CommitStatus, StatusSort, StatusState};
 use oxforge_core::{Error, Result};
+use oxforge_git::read;
 use oxforge_store::NewStatus;
 
 /// What a client posts.
@@ -50,10 +51,17 @@ pub enum Rev {
 impl Services {
     /// The full id of the commit `rev` names in the repository, or Gitea's 404.
     async fn status_commit(&self, ctx: &RepoCtx, rev: &str, how: Rev) -> Result<String> {
-        let r = ctx.repo();
-        let path = self.repos.path(&r.owner.name, &r.repo.name);
-        oxforge_git::refs::resolve_commit(&path, rev, how == Rev::Ref)
+        let (wanted, by_name) = (rev.to_string(), how == Rev::Ref);
+        self.repos
+            .read(&self.repo_path(ctx), move |repo| {
+                if by_name && !wanted.is_empty() {
+                    Ok(read::resolve(repo, &wanted)?.map(|r| r.commit))
+                } else {
+                    read::commit_id(repo, &wanted)
+                }
+            })
             .await?
+            .map(|id| id.to_string())
             .ok_or_else(|| {
                 Error::not_found_msg(format!("object does not exist [id: {rev}, rel_path: ]"))
             })
