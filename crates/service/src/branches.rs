@@ -58,26 +58,14 @@ impl Services {
             return Err(Error::conflict("The branch already exists."));
         }
         let full = format!("refs/heads/{name}");
-        let moved = self
-            .move_refs(
-                ctx,
-                actor,
-                vec![RefMove {
-                    name: full.clone(),
-                    old: None,
-                    new: Some(source.commit),
-                }],
-                vec![RefUpdate {
-                    name: full,
-                    old: zero(&source.commit),
-                    new: source.commit.to_string(),
-                }],
-                None,
-            )
-            .await?;
-        if !moved {
-            return Err(Error::conflict("The branch already exists."));
-        }
+        self.create_ref(
+            ctx,
+            actor,
+            full,
+            source.commit,
+            "The branch already exists.",
+        )
+        .await?;
         self.branch_info(ctx, name).await
     }
 

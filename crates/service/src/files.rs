@@ -313,6 +313,31 @@ impl Services {
 
     /// Deletes ref `full` (a branch or tag) as a push would, if it still points at `old`;
     /// conflict (`changed`) when it moved meanwhile.
+    /// Creates ref `full` at `new`, or answers 409 with `exists` when it is already there.
+    pub(crate) async fn create_ref(
+        &self,
+        ctx: &RepoCtx,
+        actor: &Actor,
+        full: String,
+        new: ObjectId,
+        exists: &str,
+    ) -> Result<()> {
+        let moves = vec![RefMove {
+            name: full.clone(),
+            old: None,
+            new: Some(new),
+        }];
+        let updates = vec![RefUpdate {
+            name: full,
+            old: zero_for(&new),
+            new: new.to_string(),
+        }];
+        if !self.move_refs(ctx, actor, moves, updates, None).await? {
+            return Err(Error::conflict(exists.to_string()));
+        }
+        Ok(())
+    }
+
     pub(crate) async fn delete_ref(
         &self,
         ctx: &RepoCtx,

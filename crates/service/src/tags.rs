@@ -5,13 +5,10 @@
 use crate::actor::Actor;
 use crate::repo_ctx::RepoCtx;
 use crate::Services;
-use oxforge_core::events::RefUpdate;
 use oxforge_core::{Error, Result};
 use oxforge_git::read::{self, ObjectId};
 use oxforge_git::tags::{self, Annotated, TagInfo};
-use oxforge_git::write::{self, Ident, RefMove};
-
-use crate::files::zero_for as zero;
+use oxforge_git::write::{self, Ident};
 
 fn no_tag(name: &str) -> Error {
     Error::not_found_msg(format!("tag does not exist [name: {name}]"))
@@ -102,28 +99,8 @@ impl Services {
                 write::write_tag(repo, &n, commit.commit, &tagger, &msg).map(Ok)
             })
             .await??;
-        let moved = self
-            .move_refs(
-                ctx,
-                actor,
-                vec![RefMove {
-                    name: full.clone(),
-                    old: None,
-                    new: Some(made),
-                }],
-                vec![RefUpdate {
-                    name: full,
-                    old: zero(&made),
-                    new: made.to_string(),
-                }],
-                None,
-            )
-            .await?;
-        if !moved {
-            return Err(Error::conflict(format!(
-                "tag already exists [name: {name}]"
-            )));
-        }
+        let exists = format!("tag already exists [name: {name}]");
+        self.create_ref(ctx, actor, full, made, &exists).await?;
         self.tag(ctx, name).await
     }
 
